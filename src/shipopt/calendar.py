@@ -1,0 +1,89 @@
+"""Carrier business-day calendars and delivery-date estimates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from shipopt.errors import InputError, Problem
+from shipopt.ratetables.schema import WEEKDAYS, Transit
+
+
+@dataclass
+class CarrierCalendar:
+    """Pickup and delivery days of one service: its weekdays, less holidays it does not work."""
+
+    transit: Transit
+    _closed: dict[int, frozenset[date]] = field(default_factory=dict)
+
+    def closed_days(self, year: int) -> frozenset[date]:
+        cached = self._closed.get(year)
+        if cached is None:
+            days: set[date] = set(self.transit.extra_closed)
+            if self.transit.holidays == "US":
+                works = {name.lower() for name in self.transit.works_on}
+                for day, name in holidays.country_holidays("US", years=year).items():
+                    names = {n.strip().lower() for n in name.split(";")}
+                    base = {n.removesuffix(" (observed)") for n in names}
+                    if not base <= works:
+                        days.add(day)
+            cached = frozenset(days)
+            self._closed[year] = cached
+        return cached
+
+    def is_pickup_day(self, day: date) -> bool:
+        return WEEKDAYS[
+            day.weekday()
+        ] in self.transit.pickup_weekdays and day not in self.closed_days(day.year)
+
+    def is_delivery_day(self, day: date) -> bool:
+        return WEEKDAYS[
+            day.weekday()
+        ] in self.transit.delivery_weekdays and day not in self.closed_days(day.year)
+
+    def next_pickup_day(self, day: date) -> date:
+        for _ in range(60):
+            if self.is_pickup_day(day):
+                return day
+            day += timedelta(days=1)
+        raise InputError(Problem("transit", "no pickup day within 60 days"))
+
+    def ship_date(self, ready_local: datetime, handling_days: int) -> date:
+        """First pickup day on or after the ready time (after cutoff: the next), plus handling."""
+        day = ready_local.date()
+        if ready_local.time() >= self.transit.pickup_cutoff or not self.is_pickup_day(day):
+            day = self.next_pickup_day(day + timedelta(days=1))
+        for _ in range(handling_days):
+            day = self.next_pickup_day(day + timedelta(days=1))
+        return day
+
+    def add_transit_days(self, ship_day: date, days: int) -> date:
+        """The ``days``-th delivery day after the ship day (the ship day itself not counted)."""
+        day = ship_day
+        counted = 0
+        guard = 0
+        while counted < days:
+            day += timedelta(days=1)
+            guard += 1
+            if self.is_delivery_day(day):
+                counted += 1
+            if guard > 366:
+                raise InputError(Problem("transit", "no delivery day within a year"))
+        return day
+
+
+def zone_info(name: str, field_name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(Problem(field_name, f"unknown time zone {name!r}")) from None
+
+
+def local_time(moment: datetime, tz: ZoneInfo) -> datetime:
+    """``moment`` in ``tz``; a naive datetime is taken as already local there."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)

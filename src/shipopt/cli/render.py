@@ -1,0 +1,43 @@
+"""Rich tables for quote responses."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from shipopt.domain.quote import QuoteResponse
+
+
+def quote_tables(response: QuoteResponse, console: Console) -> None:
+    table = Table(title="Rates", show_lines=False)
+    for col in ("#", "service", "total", "zone", "billable", "days", "ships", "delivers", "tags"):
+        table.add_column(col, justify="right" if col in ("total", "zone", "days") else "left")
+    for i, r in enumerate(response.rates, 1):
+        table.add_row(
+            str(i),
+            f"{r.key}" + (" *" if r.guaranteed else ""),
+            f"{r.currency} {r.total}",
+            str(r.zone),
+            f"{r.billable_weight.to('lb').normalize():f} lb",
+            str(r.transit_days),
+            r.ship_date.isoformat(),
+            r.estimated_delivery.isoformat(),
+            " ".join(t.value for t in r.tags),
+        )
+    console.print(table)
+    breakdown = Table(title="Charges", show_header=True)
+    breakdown.add_column("service")
+    breakdown.add_column("breakdown")
+    for r in response.rates:
+        breakdown.add_row(r.key, " + ".join(f"{c.description} {c.amount}" for c in r.charges))
+    console.print(breakdown)
+    if response.ineligible:
+        inel = Table(title="Ineligible")
+        for col in ("service", "reason", "why"):
+            inel.add_column(col)
+        for x in response.ineligible:
+            inel.add_row(f"{x.carrier}/{x.service}", x.reason.value, x.message)
+        console.print(inel)
+    console.print(f"[bold]{response.explanation}[/]", highlight=False)
+    if any(r.guaranteed for r in response.rates):
+        console.print("* guaranteed service", style="dim")

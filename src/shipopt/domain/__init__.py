@@ -1,0 +1,1 @@
+"""Domain models: frozen pydantic v2 types, no I/O."""

@@ -1,0 +1,113 @@
+"""Quote requests and responses."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from shipopt.domain.base import Frozen
+from shipopt.domain.shipment import Shipment
+from shipopt.units import Mass
+
+Policy = Literal["cheapest", "fastest", "best_value"]
+
+
+class Constraints(Frozen):
+    deliver_by: date | None = None
+    max_transit_days: int | None = Field(default=None, ge=0)
+    carriers: list[str] | None = Field(default=None, description="Only these carriers.")
+    exclude_carriers: list[str] = []
+    services: list[str] | None = Field(
+        default=None, description="Only these services, as 'carrier/service'."
+    )
+    exclude_services: list[str] = []
+
+
+class BestValue(Frozen):
+    """Best value: cheapest arriving within ``within_days`` business days of shipping, or
+    (without it) the least cost plus ``cost_per_day`` for every transit day."""
+
+    within_days: int | None = Field(default=3, ge=0)
+    cost_per_day: Decimal = Field(default=Decimal("2.00"), ge=0)
+
+
+class QuoteRequest(Frozen):
+    shipment: Shipment
+    constraints: Constraints = Constraints()
+    policy: Policy = "cheapest"
+    best_value: BestValue = BestValue()
+    currency: str = "USD"
+
+
+class Tag(StrEnum):
+    CHEAPEST = "CHEAPEST"
+    FASTEST = "FASTEST"
+    BEST_VALUE = "BEST_VALUE"
+
+
+class Charge(Frozen):
+    code: str
+    description: str
+    amount: Decimal
+
+
+class Rate(Frozen):
+    carrier: str
+    service: str
+    service_name: str
+    mode: Literal["parcel", "ltl", "truckload"]
+    currency: str
+    charges: list[Charge]
+    total: Decimal
+    parcel_totals: list[Decimal]
+    billable_weight: Mass
+    zone: int
+    transit_days: int
+    ship_date: date
+    estimated_delivery: date
+    guaranteed: bool
+    table_version: str
+    tags: list[Tag] = []
+
+    @property
+    def key(self) -> str:
+        return f"{self.carrier}/{self.service}"
+
+
+class Reason(StrEnum):
+    OVER_MAX_WEIGHT = "OVER_MAX_WEIGHT"
+    OVER_MAX_LENGTH = "OVER_MAX_LENGTH"
+    OVER_MAX_SIZE = "OVER_MAX_SIZE"
+    NOT_SERVED = "NOT_SERVED"
+    ZONE_NOT_PRICED = "ZONE_NOT_PRICED"
+    NO_TABLE_IN_FORCE = "NO_TABLE_IN_FORCE"
+    WRONG_MODE = "WRONG_MODE"
+    EXCLUDED_BY_REQUEST = "EXCLUDED_BY_REQUEST"
+    MISSES_DELIVER_BY = "MISSES_DELIVER_BY"
+    TRANSIT_TOO_LONG = "TRANSIT_TOO_LONG"
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+
+
+class Ineligible(Frozen):
+    carrier: str
+    service: str
+    reason: Reason
+    message: str
+
+
+class QuoteResponse(Frozen):
+    rates: list[Rate] = Field(description="Eligible rates, best first under the policy.")
+    choice: Rate | None
+    explanation: str
+    ineligible: list[Ineligible]
+    policy: Policy
+
+    @model_validator(mode="after")
+    def _choice_is_ranked_first(self) -> QuoteResponse:
+        if self.choice is not None and (not self.rates or self.rates[0] != self.choice):
+            raise ValueError("the choice must be the first ranked rate")
+        return self

@@ -1,0 +1,150 @@
+"""US ZIP geography offline: ZIP -> coordinates, ZIP3 centroids, great-circle distances.
+
+Coordinates come from the ``zipcodes`` package. Its records at (0, 0) are missing values; such a
+ZIP falls back to the centroid of its ZIP3 prefix (mean of that prefix's known points).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from geopy.distance import EARTH_RADIUS, great_circle
+
+from shipopt.errors import InputError, Problem
+
+EARTH_RADIUS_MILES: float = float(EARTH_RADIUS) / 1.609344
+_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ZipPoint:
+    """A resolved US ZIP: coordinates, ZIP3, state and IANA time zone."""
+
+    zip5: str
+    lat: float
+    lon: float
+    state: str
+    timezone: str
+    from_zip3_centroid: bool
+
+    @property
+    def zip3(self) -> str:
+        return self.zip5[:3]
+
+
+@dataclass(frozen=True, slots=True)
+class _ZipRecord:
+    lat: float | None
+    lon: float | None
+    state: str
+    timezone: str
+
+
+class ZipDirectory:
+    """Lookup of US ZIP codes; loaded once (about 0.3 s) and then answers in microseconds."""
+
+    def __init__(self) -> None:
+        import zipcodes
+
+        records: dict[str, _ZipRecord] = {}
+        sums: dict[str, list[float]] = {}
+        zone_by_zip3: dict[str, dict[str, int]] = {}
+        for row in zipcodes.list_all():  # type: ignore[no-untyped-call]
+            lat, lon = float(row["lat"]), float(row["long"])
+            known = not (lat == 0.0 and lon == 0.0)
+            zip5 = row["zip_code"]
+            records[zip5] = _ZipRecord(
+                lat if known else None, lon if known else None, row["state"], row["timezone"]
+            )
+            zip3 = zip5[:3]
+            if known:
+                acc = sums.setdefault(zip3, [0.0, 0.0, 0.0])
+                acc[0] += lat
+                acc[1] += lon
+                acc[2] += 1
+            if row["timezone"]:
+                counts = zone_by_zip3.setdefault(zip3, {})
+                counts[row["timezone"]] = counts.get(row["timezone"], 0) + 1
+        self._records = records
+        self.zip3_centroids: dict[str, tuple[float, float]] = {
+            z: (acc[0] / acc[2], acc[1] / acc[2]) for z, acc in sums.items()
+        }
+        self._zip3_timezone = {
+            z: max(sorted(c), key=lambda tz, c=c: c[tz])  # type: ignore[misc]
+            for z, c in zone_by_zip3.items()
+        }
+        self._cache: dict[str, ZipPoint] = {}
+
+    @staticmethod
+    def normalize(postal_code: str, field: str = "postal_code") -> str:
+        """``"10001-1234"`` -> ``"10001"``; anything else that is not a US ZIP is an error."""
+        match = _ZIP.match(postal_code.strip())
+        if not match:
+            raise InputError(Problem(field, f"{postal_code!r} is not a US ZIP code (5 digits)"))
+        return match.group(1)
+
+    def resolve(self, postal_code: str, field: str = "postal_code") -> ZipPoint:
+        """Coordinates of a ZIP, or an InputError naming ``field``."""
+        zip5 = self.normalize(postal_code, field)
+        cached = self._cache.get(zip5)
+        if cached is not None:
+            return cached
+        record = self._records.get(zip5)
+        if record is None:
+            raise InputError(Problem(field, f"unknown ZIP code {zip5}"))
+        timezone = record.timezone or self._zip3_timezone.get(zip5[:3], "")
+        if record.lat is not None and record.lon is not None:
+            point = ZipPoint(zip5, record.lat, record.lon, record.state, timezone, False)
+        else:
+            centroid = self.zip3_centroids.get(zip5[:3])
+            if centroid is None:
+                raise InputError(
+                    Problem(
+                        field,
+                        f"ZIP code {zip5} has no coordinates and no other ZIP in {zip5[:3]}xx "
+                        "has any (military or PO-box-only prefix); give coordinates",
+                    )
+                )
+            point = ZipPoint(zip5, centroid[0], centroid[1], record.state, timezone, True)
+        self._cache[zip5] = point
+        return point
+
+    def zip3_centroid(self, zip3: str) -> tuple[float, float] | None:
+        return self.zip3_centroids.get(zip3)
+
+
+@lru_cache(maxsize=1)
+def default_zip_directory() -> ZipDirectory:
+    """The process-wide ZIP directory, built on first use (never at import)."""
+    return ZipDirectory()
+
+
+def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in statute miles (geopy, mean Earth radius)."""
+    miles: float = great_circle(a, b).miles
+    return miles
+
+
+def distance_miles_many(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Vectorized great-circle distance in miles (haversine, the same radius as geopy's)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    result: np.ndarray = 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return result
+
+
+def haversine_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Scalar haversine in miles; the same formula as :func:`distance_miles_many`."""
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dphi = p2 - p1
+    dlmb = math.radians(b[1]) - math.radians(a[1])
+    h = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))

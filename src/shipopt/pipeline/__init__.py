@@ -1,0 +1,1 @@
+"""Orchestration: each step a plain function call, no business rules."""

@@ -1,0 +1,279 @@
+"""The quote path: resolve addresses, price every service, date each rate, select."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from shipopt.calendar import local_time, zone_info
+from shipopt.domain.quote import (
+    Charge,
+    Ineligible,
+    QuoteRequest,
+    QuoteResponse,
+    Rate,
+    Reason,
+)
+from shipopt.domain.shipment import Shipment
+from shipopt.errors import InputError, Problem
+from shipopt.geo import ZipDirectory, ZipPoint, default_zip_directory, distance_miles
+from shipopt.ratetables.compiled import Service
+from shipopt.ratetables.registry import RateRegistry
+from shipopt.rating.freight_rate import price_ltl, price_truckload
+from shipopt.rating.parcel_rate import DESCRIPTIONS, NotCarried, ParcelPrice, price_parcel
+from shipopt.selection import explain, rank
+from shipopt.units import Mass, cents_to_decimal
+from shipopt.zones import ZoneResolver
+
+SUPPORTED_COUNTRIES = frozenset({"US"})
+
+
+@dataclass
+class QuoteContext:
+    """What a quote needs besides the request: the services, ZIP data and caches."""
+
+    registry: RateRegistry
+    directory: ZipDirectory = field(default_factory=default_zip_directory)
+    zones: ZoneResolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.zones = ZoneResolver(self.directory)
+
+    @classmethod
+    def from_directory(cls, rate_tables: Path) -> QuoteContext:
+        return cls(RateRegistry.from_directory(rate_tables))
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    origin: ZipPoint
+    destination: ZipPoint
+    ready_local: datetime
+
+
+def resolve_lane(shipment: Shipment, directory: ZipDirectory, now: datetime) -> Lane:
+    """Both addresses as ZIP points; the ready time in the origin's time zone."""
+    points = []
+    for name in ("origin", "destination"):
+        address = getattr(shipment, name)
+        where = f"shipment.{name}"
+        if address.country not in SUPPORTED_COUNTRIES:
+            raise InputError(
+                Problem(
+                    f"{where}.country", f"country {address.country!r} is not supported (US only)"
+                )
+            )
+        point = directory.resolve(address.postal_code, f"{where}.postal_code")
+        if address.state is not None and address.state != point.state:
+            raise InputError(
+                Problem(
+                    f"{where}.state",
+                    f"ZIP {point.zip5} is in {point.state}, not {address.state}",
+                )
+            )
+        if address.coordinates is not None:
+            point = ZipPoint(
+                point.zip5,
+                address.coordinates.lat,
+                address.coordinates.lon,
+                point.state,
+                point.timezone,
+                False,
+            )
+        points.append(point)
+    origin, dest = points
+    tz = zone_info(origin.timezone or "America/New_York", "shipment.origin.postal_code")
+    ready = local_time(shipment.ship_at or now, tz)
+    return Lane(origin, dest, ready)
+
+
+def _excluded(request: QuoteRequest, service: Service) -> str | None:
+    c = request.constraints
+    carrier, key = service.spec.carrier, service.key
+    if c.carriers is not None and carrier not in c.carriers:
+        return "carrier not in the request's allowed carriers"
+    if carrier in c.exclude_carriers:
+        return "carrier excluded by the request"
+    if c.services is not None and key not in c.services:
+        return "service not in the request's allowed services"
+    if key in c.exclude_services:
+        return "service excluded by the request"
+    return None
+
+
+def _coverage(service: Service, lane: Lane) -> str | None:
+    cov = service.spec.coverage
+    if "US" not in cov.countries:
+        return "does not serve the US"
+    if cov.origin_states is not None and lane.origin.state not in cov.origin_states:
+        return f"does not pick up in {lane.origin.state}"
+    if cov.destination_states is not None and lane.destination.state not in cov.destination_states:
+        return f"does not deliver to {lane.destination.state}"
+    if lane.destination.state in cov.exclude_destination_states:
+        return f"does not deliver to {lane.destination.state}"
+    return None
+
+
+def price_service(
+    ctx: QuoteContext, service: Service, shipment: Shipment, lane: Lane, zone: int, ship_day: date
+) -> list[ParcelPrice] | NotCarried:
+    """Every parcel on a parcel service, or the whole shipment on a freight service."""
+    mode = service.spec.mode
+    dest = shipment.destination
+    if mode == "ltl":
+        priced = price_ltl(service, shipment.parcels, zone, dest.residential, shipment.accessorials)
+        return [priced] if isinstance(priced, ParcelPrice) else priced
+    if mode == "truckload":
+        miles = distance_miles(
+            (lane.origin.lat, lane.origin.lon), (lane.destination.lat, lane.destination.lon)
+        )
+        priced = price_truckload(service, shipment.parcels, miles)
+        return [priced] if isinstance(priced, ParcelPrice) else priced
+    rules = ctx.registry.rules(service)
+    prices = []
+    for i, parcel in enumerate(shipment.parcels):
+        if parcel.packaging == "pallet":
+            return NotCarried(Reason.WRONG_MODE, f"parcel {i} is a pallet: use a freight service")
+        d = parcel.dimensions
+        result = price_parcel(
+            rules,
+            (d.length.nm, d.width.nm, d.height.nm),
+            parcel.weight.ng,
+            zone,
+            dest.residential,
+            lane.destination.zip5,
+            ship_day,
+        )
+        if isinstance(result, NotCarried):
+            prefix = f"parcel {i}: " if len(shipment.parcels) > 1 else ""
+            return NotCarried(result.reason, prefix + result.message)
+        prices.append(result)
+    return prices
+
+
+def build_rate(
+    service: Service,
+    prices: list[ParcelPrice],
+    zone: int,
+    transit_days: int,
+    ship_day: date,
+    delivery: date,
+) -> Rate:
+    """Sum the parcels' charge lines by code (first-seen order) into one Rate."""
+    sums: dict[str, int] = {}
+    for price in prices:
+        for code, cents in price.lines:
+            sums[code] = sums.get(code, 0) + cents
+    spec = service.spec
+    fuel_pct = Decimal(spec.fuel.percent).scaleb(-4).normalize()
+    charges = [
+        Charge(
+            code=code,
+            description=DESCRIPTIONS[code]
+            + (f" ({fuel_pct:f}%)" if code == "fuel" and spec.fuel.percent else ""),
+            amount=cents_to_decimal(cents),
+        )
+        for code, cents in sums.items()
+    ]
+    return Rate(
+        carrier=spec.carrier,
+        service=spec.service,
+        service_name=spec.service_name,
+        mode=spec.mode,
+        currency=spec.currency,
+        charges=charges,
+        total=cents_to_decimal(sum(sums.values())),
+        parcel_totals=[cents_to_decimal(p.total) for p in prices],
+        billable_weight=Mass(sum(p.billable_ng for p in prices)),
+        zone=zone,
+        transit_days=transit_days,
+        ship_date=ship_day,
+        estimated_delivery=delivery,
+        guaranteed=spec.transit.guaranteed,
+        table_version=spec.version,
+    )
+
+
+def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None) -> QuoteResponse:
+    """Price every service for the shipment and choose under the request's policy."""
+    shipment = request.shipment
+    lane = resolve_lane(shipment, ctx.directory, now or datetime.now(UTC))
+    rates: list[Rate] = []
+    ineligible: list[Ineligible] = []
+    registry = ctx.registry
+
+    def reject(service: Service, reason: Reason, message: str) -> None:
+        ineligible.append(
+            Ineligible(
+                carrier=service.spec.carrier,
+                service=service.spec.service,
+                reason=reason,
+                message=message,
+            )
+        )
+
+    for key in registry.keys:
+        probe = registry.any_version(key, lane.ready_local.date())
+        why = _excluded(request, probe)
+        if why:
+            reject(probe, Reason.EXCLUDED_BY_REQUEST, why)
+            continue
+        ship_day = registry.calendar(probe).ship_date(lane.ready_local, shipment.handling_days)
+        service = registry.in_force(key, ship_day)
+        if service is None:
+            reject(probe, Reason.NO_TABLE_IN_FORCE, f"no rate table in force on {ship_day}")
+            continue
+        calendar = registry.calendar(service)
+        if service is not probe:
+            ship_day = calendar.ship_date(lane.ready_local, shipment.handling_days)
+        if service.spec.currency != request.currency:
+            reject(
+                service,
+                Reason.CURRENCY_MISMATCH,
+                f"priced in {service.spec.currency}, request is in {request.currency}",
+            )
+            continue
+        why = _coverage(service, lane)
+        if why:
+            reject(service, Reason.NOT_SERVED, why)
+            continue
+        zone = ctx.zones.zone(service, lane.origin, lane.destination)
+        transit_days = service.spec.transit.days_by_zone.get(zone)
+        if transit_days is None:
+            reject(service, Reason.ZONE_NOT_PRICED, f"zone {zone} is not served")
+            continue
+        priced = price_service(ctx, service, shipment, lane, zone, ship_day)
+        if isinstance(priced, NotCarried):
+            reject(service, priced.reason, priced.message)
+            continue
+        delivery = calendar.add_transit_days(ship_day, transit_days)
+        rate = build_rate(service, priced, zone, transit_days, ship_day, delivery)
+        limits = request.constraints
+        if limits.max_transit_days is not None and transit_days > limits.max_transit_days:
+            reject(
+                service,
+                Reason.TRANSIT_TOO_LONG,
+                f"{transit_days} transit days (limit {limits.max_transit_days}); "
+                f"would cost {rate.currency} {rate.total}",
+            )
+            continue
+        if limits.deliver_by is not None and delivery > limits.deliver_by:
+            reject(
+                service,
+                Reason.MISSES_DELIVER_BY,
+                f"estimated delivery {delivery} is after {limits.deliver_by}; "
+                f"would cost {rate.currency} {rate.total}",
+            )
+            continue
+        rates.append(rate)
+
+    ranked = rank(rates, request.policy, request.best_value)
+    return QuoteResponse(
+        rates=ranked,
+        choice=ranked[0] if ranked else None,
+        explanation=explain(ranked, request.policy, request.best_value, len(ineligible)),
+        ineligible=ineligible,
+        policy=request.policy,
+    )

@@ -1,0 +1,1 @@
+"""Pure pricing functions: one parcel (scalar) or many (numpy)."""

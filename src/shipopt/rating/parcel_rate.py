@@ -1,0 +1,151 @@
+"""Price one parcel on one parcel service (scalar path, integer arithmetic)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date
+
+from shipopt.domain.quote import Reason
+from shipopt.rating.parcel_rules import NONE, ParcelRules
+from shipopt.units import div_ceil, div_round_half_up
+
+DESCRIPTIONS = {
+    "base": "Base rate",
+    "residential": "Residential delivery",
+    "delivery_area": "Delivery area surcharge",
+    "additional_handling": "Additional handling",
+    "large_package": "Large package",
+    "nonstandard_length": "Nonstandard length",
+    "nonstandard_volume": "Nonstandard volume",
+    "peak": "Peak surcharge",
+    "fuel": "Fuel surcharge",
+    "linehaul": "Linehaul",
+    "accessorials": "Accessorials",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelPrice:
+    """Charge lines in cents, in order; ``billable_ng`` is the rounded billable weight."""
+
+    lines: tuple[tuple[str, int], ...]
+    billable_ng: int
+
+    @property
+    def total(self) -> int:
+        return sum(c for _, c in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class NotCarried:
+    reason: Reason
+    message: str
+
+
+def rounded_sides(rules: ParcelRules, sides_nm: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Each side rounded to a whole dims unit (nearest, half-up, or up), longest first."""
+    unit = rules.unit_nm
+    if rules.round_up:
+        a, b, c = (div_ceil(s, unit) for s in sides_nm)
+    else:
+        a, b, c = (div_round_half_up(s, unit) for s in sides_nm)
+    x, y, z = sorted((a, b, c), reverse=True)
+    return x, y, z
+
+
+def billable_weight_ng(rules: ParcelRules, sides: tuple[int, int, int], weight_ng: int) -> int:
+    """max(actual, dimensional), rounded up to the service's increment (exact integers)."""
+    inc = rules.increment_ng
+    volume = sides[0] * sides[1] * sides[2]
+    if rules.dim_divisor and volume > rules.dim_min_volume:
+        # ceil(max(w, V * unit / divisor) / inc) * inc, kept in integers by scaling with divisor
+        num = max(weight_ng * rules.dim_divisor, volume * rules.weight_unit_ng)
+        billable = div_ceil(num, rules.dim_divisor * inc) * inc
+    else:
+        billable = div_ceil(weight_ng, inc) * inc
+    return max(billable, rules.min_billable_ng)
+
+
+def price_parcel(
+    rules: ParcelRules,
+    sides_nm: tuple[int, int, int],
+    weight_ng: int,
+    zone: int,
+    residential: bool,
+    dest_zip5: str,
+    ship_date: date,
+) -> ParcelPrice | NotCarried:
+    """Price one parcel. ``sides_nm`` in any order; ``zone`` after the service's floor."""
+    sides = rounded_sides(rules, sides_nm)
+    unit = rules.unit_nm
+    length_nm = sides[0] * unit
+    size_nm = (sides[0] + 2 * sides[1] + 2 * sides[2]) * unit
+    if weight_ng > rules.max_weight_ng:
+        return NotCarried(Reason.OVER_MAX_WEIGHT, "heavier than the service's maximum weight")
+    if rules.max_length_nm != NONE and length_nm > rules.max_length_nm:
+        return NotCarried(Reason.OVER_MAX_LENGTH, "longer than the service's maximum length")
+    if rules.max_size_nm != NONE and size_nm > rules.max_size_nm:
+        return NotCarried(Reason.OVER_MAX_SIZE, "length plus girth over the service's maximum")
+    prices = rules.grid.prices.get(zone)
+    if prices is None:
+        return NotCarried(Reason.ZONE_NOT_PRICED, f"zone {zone} is not priced by this service")
+
+    billable = billable_weight_ng(rules, sides, weight_ng)
+    large = rules.lp_amount != NONE and (
+        (rules.lp_size_nm != NONE and size_nm > rules.lp_size_nm)
+        or (rules.lp_length_nm != NONE and length_nm > rules.lp_length_nm)
+        or (rules.lp_weight_ng != NONE and weight_ng > rules.lp_weight_ng)
+    )
+    if large and rules.lp_min_billable_ng != NONE:
+        billable = max(billable, rules.lp_min_billable_ng)
+
+    grid = rules.grid
+    i = bisect_left(grid.breaks_ng, billable)
+    if i < len(prices):
+        base = prices[i]
+    elif grid.extra_unit_ng is not None:
+        units = div_ceil(billable - grid.breaks_ng[-1], grid.extra_unit_ng)
+        base = prices[-1] + div_round_half_up(units * grid.extra_price[zone], 100)
+    else:
+        return NotCarried(Reason.OVER_MAX_WEIGHT, "billable weight beyond the last priced weight")
+    lines: list[tuple[str, int]] = [("base", max(base, rules.minimum_charge))]
+
+    if residential and rules.residential != NONE:
+        lines.append(("residential", rules.residential))
+    das = 0
+    for area in rules.delivery_areas:
+        if area.applies(dest_zip5):
+            das = max(das, area.residential_amount if residential else area.amount)
+    if das:
+        lines.append(("delivery_area", das))
+    if large:
+        lines.append(("large_package", rules.lp_amount))
+    elif rules.ah_amount != NONE:
+        ah = 0
+        if (
+            (rules.ah_longest_nm != NONE and length_nm > rules.ah_longest_nm)
+            or (rules.ah_second_nm != NONE and sides[1] * unit > rules.ah_second_nm)
+            or (rules.ah_size_nm != NONE and size_nm > rules.ah_size_nm)
+        ):
+            ah = rules.ah_amount
+        if rules.ah_weight_ng != NONE and weight_ng > rules.ah_weight_ng:
+            ah = max(ah, rules.ah_weight_amount)
+        if ah:
+            lines.append(("additional_handling", ah))
+    for tier in rules.length_tiers:
+        if length_nm > tier.over_nm and (tier.up_to_nm == NONE or length_nm <= tier.up_to_nm):
+            lines.append(("nonstandard_length", tier.amount))
+    if rules.volume_amount != NONE and sides[0] * sides[1] * sides[2] > rules.volume_over_units3:
+        lines.append(("nonstandard_volume", rules.volume_amount))
+    if rules.peaks:
+        present = {code for code, _ in lines}
+        for code, cents in sorted(rules.peak_amounts(ship_date).items()):
+            if code in present:
+                lines.append(("peak", cents))
+    if rules.fuel_ppm:
+        fuel_base = sum(c for code, c in lines if code in rules.fuel_codes)
+        fuel = div_round_half_up(fuel_base * rules.fuel_ppm, 1_000_000)
+        if fuel:
+            lines.append(("fuel", fuel))
+    return ParcelPrice(tuple(lines), billable)

@@ -1,0 +1,82 @@
+"""Shared fixtures: the shipped sample tables and a builder for tiny tables in tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from shipopt.geo import ZipDirectory, default_zip_directory
+from shipopt.pipeline.quote import QuoteContext
+from shipopt.ratetables.registry import RateRegistry
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_TABLES = ROOT / "rate_tables"
+
+TINY_GRID = """weight_lb,2,3,4
+1,10.00,11.00,12.00
+2,12.00,13.50,15.00
+5,20.00,22.00,25.00
+per_additional_lb,1.2500,1.5000,1.7500
+"""
+
+TINY_SERVICE = """
+carrier = "tiny"
+carrier_name = "Tiny Parcel"
+service = "ground"
+service_name = "Tiny Ground"
+mode = "parcel"
+version = "t1"
+effective_from = 2026-01-01
+
+[grid]
+file = "grid.csv"
+
+[zones]
+floor = 2
+
+[weights]
+dim_divisor = 139
+
+[limits]
+max_weight = "150 lb"
+max_length = "108 in"
+max_length_plus_girth = "165 in"
+
+[transit]
+days_by_zone = { 2 = 1, 3 = 2, 4 = 3, 5 = 3, 6 = 4, 7 = 4, 8 = 5 }
+"""
+
+
+@pytest.fixture(scope="session")
+def directory() -> ZipDirectory:
+    return default_zip_directory()
+
+
+@pytest.fixture(scope="session")
+def registry() -> RateRegistry:
+    return RateRegistry.from_directory(SAMPLE_TABLES)
+
+
+@pytest.fixture(scope="session")
+def ctx(registry: RateRegistry, directory: ZipDirectory) -> QuoteContext:
+    return QuoteContext(registry, directory)
+
+
+TableWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def write_table(tmp_path: Path) -> TableWriter:
+    """Write a service TOML (TINY_SERVICE plus ``extra``) and its grid; returns the folder."""
+
+    def write(
+        extra: str = "", grid: str = TINY_GRID, name: str = "svc.toml", service: str = TINY_SERVICE
+    ) -> Path:
+        (tmp_path / name).write_text(textwrap.dedent(service) + textwrap.dedent(extra))
+        (tmp_path / "grid.csv").write_text(grid)
+        return tmp_path
+
+    return write

@@ -1,0 +1,108 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from shipopt.cli.main import app
+from tests.conftest import ROOT, SAMPLE_TABLES
+
+runner = CliRunner()
+TABLES = ["--tables", str(SAMPLE_TABLES)]
+
+
+def test_quick_quote_json() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "quote",
+            "--from",
+            "10001",
+            "--to",
+            "94105",
+            "--weight",
+            "5lb",
+            "--dims",
+            "12x10x8in",
+            "--ship-at",
+            "2026-12-01T10:00:00",
+            "--json",
+            *TABLES,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["choice"]["carrier"] and data["choice"]["total"]
+    assert data["rates"][0]["total"] == data["choice"]["total"]
+
+
+def test_quote_table_output() -> None:
+    req = ROOT / "examples" / "quotes" / "01_residential_box.json"
+    result = runner.invoke(app, ["quote", str(req), *TABLES])
+    assert result.exit_code == 0, result.output
+    assert "continental/ground" in result.stdout and "Chose" in result.stdout
+
+
+def test_bad_inputs_give_messages_not_tracebacks(tmp_path: Path) -> None:
+    cases = [
+        (
+            ["quote", "--from", "10001", "--to", "00000", "--weight", "5lb", "--dims", "12x10x8in"],
+            "shipment.destination.postal_code: unknown ZIP code 00000",
+        ),
+        (
+            [
+                "quote",
+                "--from",
+                "10001",
+                "--to",
+                "94105",
+                "--weight",
+                "-5lb",
+                "--dims",
+                "12x10x8in",
+            ],
+            "shipment.parcels[0].weight: must be greater than zero",
+        ),
+        (
+            [
+                "quote",
+                "--from",
+                "10001",
+                "--to",
+                "94105",
+                "--weight",
+                "5 stone",
+                "--dims",
+                "12x10x8in",
+            ],
+            "unknown mass unit",
+        ),
+        (
+            ["quote", "--from", "10001", "--to", "94105", "--weight", "5lb", "--dims", "12x0x8in"],
+            "shipment.parcels[0].dimensions.width: must be greater than zero",
+        ),
+        (["quote", "--from", "10001"], "--to: required"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, [*args, *TABLES])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in " ".join(result.output.split()), (message, result.output)
+        assert "Traceback" not in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"shipment": {')
+    result = runner.invoke(app, ["quote", str(broken), *TABLES])
+    assert result.exit_code == 2 and "not valid JSON" in result.output and "line 1" in result.output
+    result = runner.invoke(app, ["quote", str(tmp_path / "absent.json"), *TABLES])
+    assert result.exit_code == 2 and "cannot read" in result.output
+
+
+def test_rates_validate_and_list(tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["rates", "validate", str(SAMPLE_TABLES)])
+    assert ok.exit_code == 0 and "ok" in ok.output
+    (tmp_path / "bad.toml").write_text('carrier = "x"\n')
+    bad = runner.invoke(app, ["rates", "validate", str(tmp_path)])
+    assert bad.exit_code == 2 and "bad.toml" in bad.output and "Field required" in bad.output
+    listed = runner.invoke(app, ["rates", "list", "--json", *TABLES])
+    assert {row["key"] for row in json.loads(listed.stdout)} >= {
+        "continental/ground",
+        "freightline/ltl",
+    }

@@ -1,0 +1,284 @@
+"""The whole quote path on the shipped sample tables, every rate re-checked independently."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shipopt.domain.quote import QuoteRequest, QuoteResponse, Reason, Tag
+from shipopt.errors import InputError
+from shipopt.pipeline.quote import QuoteContext, quote
+from tests.checkers import expected_parcel_charges
+
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+def request(**over: Any) -> QuoteRequest:
+    shipment: dict[str, Any] = {
+        "origin": {"postal_code": "60601"},
+        "destination": {"postal_code": "94105", "residential": True},
+        "parcels": [{"dimensions": "18x18x12 in", "weight": "10 lb"}],
+        "ship_at": "2026-12-01T10:30:00",
+    }
+    shipment.update(over.pop("shipment", {}))
+    return QuoteRequest.model_validate({"shipment": shipment, **over})
+
+
+def check_prices(ctx: QuoteContext, req: QuoteRequest, resp: QuoteResponse) -> None:
+    """Every parcel rate equals the independent recomputation; charges add up to totals."""
+    for r in resp.rates:
+        assert sum((c.amount for c in r.charges), Decimal(0)) == r.total
+        assert sum(r.parcel_totals, Decimal(0)) == r.total
+        if r.mode != "parcel":
+            continue
+        service = ctx.registry.in_force(r.key, r.ship_date)
+        assert service is not None
+        expected: dict[str, Decimal] = {}
+        for p in req.shipment.parcels:
+            d = p.dimensions
+            dims = tuple(Decimal(x.nm) / 10**6 for x in (d.length, d.width, d.height))
+            got = expected_parcel_charges(
+                service.source,
+                dims,
+                Decimal(p.weight.ng) / 10**9,
+                r.zone,  # type: ignore[arg-type]
+                req.shipment.destination.residential,
+                req.shipment.destination.postal_code[:5],
+                r.ship_date,
+            )
+            assert got is not None, f"{r.key} priced a parcel the checker says it cannot carry"
+            for code, amount in got.items():
+                expected[code] = expected.get(code, Decimal(0)) + amount
+        assert {c.code: c.amount for c in r.charges} == expected, r.key
+
+
+def test_quote_ranks_every_service(ctx: QuoteContext) -> None:
+    req = request()
+    resp = quote(req, ctx, NOW)
+    check_prices(ctx, req, resp)
+    listed = {r.key for r in resp.rates} | {f"{i.carrier}/{i.service}" for i in resp.ineligible}
+    assert listed == set(ctx.registry.keys)
+    assert resp.choice == resp.rates[0] and Tag.CHEAPEST in resp.choice.tags
+    totals = [r.total for r in resp.rates]
+    assert totals == sorted(totals)
+    reasons = {f"{i.carrier}/{i.service}": i.reason for i in resp.ineligible}
+    assert reasons["lakeshore/ground"] == Reason.NOT_SERVED
+    assert reasons["freightline/ltl"] == Reason.WRONG_MODE
+
+
+def test_ground_breakdown_by_hand(ctx: QuoteContext) -> None:
+    resp = quote(request(), ctx, NOW)
+    ground = next(r for r in resp.rates if r.key == "continental/ground")
+    # Chicago -> San Francisco: zone 8. 18x18x12 = 3888 / 139 = 27.97 -> 28 lb; grid 28 lb zone 8:
+    # 14.10 + 1.38 * 27 = 51.36. Residential 5.95; peak (from 2026-11-23) on residential 0.65.
+    # Fuel 20.25% of (51.36 + 5.95 + 0.65) = 57.96 * 0.2025 = 11.7369 -> 11.74. Total 69.70.
+    assert ground.zone == 8
+    assert [(c.code, c.amount) for c in ground.charges] == [
+        ("base", Decimal("51.36")),
+        ("residential", Decimal("5.95")),
+        ("peak", Decimal("0.65")),
+        ("fuel", Decimal("11.74")),
+    ]
+    assert ground.total == Decimal("69.70")
+    assert ground.billable_weight.to("lb") == 28
+    # ships Tue 12-01 (before 17:00 cutoff), 5 business days -> Tue 12-08
+    assert (ground.ship_date, ground.estimated_delivery) == (date(2026, 12, 1), date(2026, 12, 8))
+
+
+def test_multi_parcel_sums_per_service(ctx: QuoteContext) -> None:
+    one = quote(request(), ctx, NOW)
+    two = quote(
+        request(shipment={"parcels": [{"dimensions": "18x18x12 in", "weight": "10 lb"}] * 2}),
+        ctx,
+        NOW,
+    )
+    single = {r.key: r.total for r in one.rates}
+    for r in two.rates:
+        assert r.parcel_totals == [single[r.key]] * 2
+        assert r.total == 2 * single[r.key]
+
+
+def test_effective_dated_version(ctx: QuoteContext) -> None:
+    old = quote(request(shipment={"ship_at": "2025-12-01T10:00:00"}), ctx, NOW)
+    ground = next(r for r in old.rates if r.key == "continental/ground")
+    assert ground.table_version == "2025.1"
+    missing = {f"{i.carrier}/{i.service}": i.reason for i in old.ineligible}
+    assert missing["summit/ground"] == Reason.NO_TABLE_IN_FORCE
+
+
+def test_constraints_move_rates_to_ineligible(ctx: QuoteContext) -> None:
+    resp = quote(request(constraints={"deliver_by": "2026-12-03"}), ctx, NOW)
+    assert resp.rates and all(r.estimated_delivery <= date(2026, 12, 3) for r in resp.rates)
+    late = [i for i in resp.ineligible if i.reason == Reason.MISSES_DELIVER_BY]
+    assert late and "would cost USD" in late[0].message
+    resp = quote(request(constraints={"max_transit_days": 1}), ctx, NOW)
+    assert {r.transit_days for r in resp.rates} == {1}
+    resp = quote(
+        request(constraints={"carriers": ["summit"], "exclude_services": ["summit/2day"]}), ctx, NOW
+    )
+    assert [r.key for r in resp.rates] == ["summit/ground"]
+    assert (
+        sum(i.reason == Reason.EXCLUDED_BY_REQUEST for i in resp.ineligible)
+        == len(ctx.registry.keys) - 1
+    )
+
+
+def test_policies(ctx: QuoteContext) -> None:
+    fastest = quote(request(policy="fastest"), ctx, NOW)
+    assert fastest.choice is not None and fastest.choice.key == "continental/overnight"
+    best = quote(request(policy="best_value", best_value={"within_days": 3}), ctx, NOW)
+    assert best.choice is not None and best.choice.transit_days <= 3
+    assert Tag.BEST_VALUE in best.choice.tags
+
+
+def test_nothing_fits(ctx: QuoteContext) -> None:
+    resp = quote(
+        request(shipment={"parcels": [{"dimensions": "120x30x30 in", "weight": "200 lb"}]}),
+        ctx,
+        NOW,
+    )
+    assert resp.choice is None and not resp.rates
+    assert "No service" in resp.explanation
+
+
+def test_regional_and_guam(ctx: QuoteContext) -> None:
+    regional = quote(
+        request(
+            shipment={"origin": {"postal_code": "53202"}, "destination": {"postal_code": "48226"}}
+        ),
+        ctx,
+        NOW,
+    )
+    assert "lakeshore/ground" in {r.key for r in regional.rates}
+    guam = quote(request(shipment={"destination": {"postal_code": "96910"}}), ctx, NOW)
+    zone9 = {r.key: r.zone for r in guam.rates}
+    assert zone9 == {"nationalpost/ground_advantage": 9, "nationalpost/priority": 9}
+
+
+def test_freight_rates(ctx: QuoteContext) -> None:
+    pallets = [
+        {"dimensions": "48x40x60 in", "weight": "850 lb", "packaging": "pallet"},
+        {"dimensions": "48x40x48 in", "weight": "620 lb", "packaging": "pallet"},
+    ]
+    resp = quote(
+        request(
+            shipment={
+                "origin": {"postal_code": "75201"},
+                "destination": {"postal_code": "85004"},
+                "parcels": pallets,
+                "accessorials": {"liftgate": True},
+            }
+        ),
+        ctx,
+        NOW,
+    )
+    by_key = {r.key: r for r in resp.rates}
+    ltl = by_key["freightline/ltl"]
+    # densities 12.75 (class 85) and 11.6 lb/ft3 (92.5): rated at 92.5. Dallas -> Phoenix zone 3.
+    # 31.50 * 1.63 * 0.74 = 37.9953 -> 38.00/cwt at the 1000 lb break; 1470 lb -> 558.60
+    # (the 2000 lb deficit option: 31.83 * 20 = 636.60 is dearer); liftgate 95.00;
+    # fuel 28% of linehaul = 156.408 -> 156.41
+    assert [(c.code, c.amount) for c in ltl.charges] == [
+        ("linehaul", Decimal("558.60")),
+        ("accessorials", Decimal("95.00")),
+        ("fuel", Decimal("156.41")),
+    ]
+    tl = by_key["openroad/truckload"]
+    miles = tl.charges[0].amount / Decimal("2.15")
+    assert 1000 < miles < 1100  # ~885 great-circle miles x 1.18
+    # fuel per mile (3.75 - 1.27) / 5.5 = 0.4509...
+    assert tl.charges[1].amount == (miles * Decimal("2.48") / Decimal("5.5")).quantize(
+        Decimal("0.01")
+    )
+
+
+def test_deficit_weight_rating(ctx: QuoteContext) -> None:
+    pallet = {
+        "dimensions": "48x40x40 in",
+        "weight": "950 lb",
+        "packaging": "pallet",
+        "freight_class": "70",
+    }
+    lane = {"origin": {"postal_code": "75201"}, "destination": {"postal_code": "85004"}}
+    resp = quote(request(shipment={**lane, "parcels": [pallet]}), ctx, NOW)
+    ltl = next(r for r in resp.rates if r.key == "freightline/ltl")
+    # class 70 zone 3: 500 break 31.50*1.33*0.86 = 36.0297 -> 36.03 * 9.5 = 342.285 -> 342.29;
+    # 1000 break as deficit weight: 31.50*1.33*0.74 = 31.0023 -> 31.00 * 10 = 310.00 (cheaper)
+    assert ltl.charges[0].amount == Decimal("310.00")
+
+
+@pytest.mark.parametrize(
+    "over, field, message",
+    [
+        (
+            {"shipment": {"destination": {"postal_code": "00000"}}},
+            "shipment.destination.postal_code",
+            "unknown ZIP",
+        ),
+        (
+            {"shipment": {"origin": {"postal_code": "M5V 2T6", "country": "CA"}}},
+            "shipment.origin.country",
+            "not supported",
+        ),
+        (
+            {"shipment": {"destination": {"postal_code": "94105", "state": "NY"}}},
+            "shipment.destination.state",
+            "is in CA",
+        ),
+    ],
+)
+def test_bad_addresses(ctx: QuoteContext, over: dict[str, Any], field: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as info:
+        quote(request(**over), ctx, NOW)
+    assert info.value.problems[0].where == field
+
+
+def test_ship_date_outside_every_table(ctx: QuoteContext) -> None:
+    resp = quote(request(shipment={"ship_at": "2024-06-03T10:00:00"}), ctx, NOW)
+    assert not resp.rates
+    assert {i.reason for i in resp.ineligible} == {Reason.NO_TABLE_IN_FORCE}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(
+        ["10001", "94105", "60601", "30303", "98101", "59601", "99501", "85004", "02108", "33101"]
+    ),
+    st.sampled_from(
+        ["10001", "94105", "60601", "30303", "98101", "59601", "99501", "85004", "48226", "96910"]
+    ),
+    st.lists(
+        st.tuples(
+            st.integers(5, 1100), st.integers(5, 700), st.integers(5, 700), st.integers(1, 2500)
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.booleans(),
+    st.dates(date(2026, 1, 20), date(2027, 1, 30)),
+)
+def test_random_quotes_match_checker(
+    ctx: QuoteContext,
+    origin: str,
+    dest: str,
+    parcels: list[tuple[int, int, int, int]],
+    residential: bool,
+    day: date,
+) -> None:
+    req = request(
+        shipment={
+            "origin": {"postal_code": origin},
+            "destination": {"postal_code": dest, "residential": residential},
+            "parcels": [
+                {"dimensions": f"{a / 10}x{b / 10}x{c / 10} cm", "weight": f"{w} oz"}
+                for a, b, c, w in parcels
+            ],
+            "ship_at": f"{day.isoformat()}T09:00:00",
+        }
+    )
+    check_prices(ctx, req, quote(req, ctx, NOW))
