@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CODE := $(wildcard src api tests benchmarks)
 
 .PHONY: run test lint typecheck pytest bench clean
 
@@ -16,8 +17,8 @@ run: $(STAMP)
 	$(BIN)/shipopt demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src api tests benchmarks
-	$(BIN)/ruff format --check src api tests benchmarks
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
