@@ -29,8 +29,8 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_quote.py
-	$(BIN)/python benchmarks/bench_zones.py
+	$(BIN)/python -m benchmarks.bench_quote
+	$(BIN)/python -m benchmarks.bench_zones
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

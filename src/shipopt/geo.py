@@ -113,6 +113,18 @@ class ZipDirectory:
         self._cache[zip5] = point
         return point
 
+    def known_zips(self) -> list[str]:
+        return list(self._records)
+
+    def has_point(self, zip5: str) -> bool:
+        record = self._records.get(zip5)
+        return record is not None and record.lat is not None
+
+    def state_of(self, zip5: str) -> str:
+        """The state of a known ZIP, or "" for an unknown one."""
+        record = self._records.get(zip5)
+        return record.state if record else ""
+
     def zip3_centroid(self, zip3: str) -> tuple[float, float] | None:
         return self.zip3_centroids.get(zip3)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from shipopt.geo import ZipDirectory, ZipPoint, distance_miles
+import numpy as np
+
+from shipopt.geo import ZipDirectory, ZipPoint, distance_miles, distance_miles_many
 from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.schema import Zones
 
@@ -57,3 +59,59 @@ class ZoneResolver:
     @staticmethod
     def _finish(rules: Zones, zone: int) -> int:
         return max(zone, rules.floor) if rules.floor is not None else zone
+
+
+class ZoneArrays:
+    """Zones for many lanes at once (numpy), the same rules as :class:`ZoneResolver`."""
+
+    def __init__(self, directory: ZipDirectory) -> None:
+        self._dir = directory
+        lat = np.full(1000, np.nan)
+        lon = np.full(1000, np.nan)
+        for zip3, (la, lo) in directory.zip3_centroids.items():
+            lat[int(zip3)], lon[int(zip3)] = la, lo
+        self._lat, self._lon = lat, lon
+        self._charts: dict[int, np.ndarray] = {}
+
+    def _chart(self, service: Service) -> np.ndarray:
+        matrix = self._charts.get(id(service))
+        if matrix is None:
+            matrix = np.full((1000, 1000), -1, dtype=np.int64)
+            for (o, d), zone in (service.zone_chart or {}).items():
+                matrix[int(o), int(d)] = zone
+            self._charts[id(service)] = matrix
+        return matrix
+
+    def zones(
+        self,
+        service: Service,
+        origin_zip: np.ndarray,
+        dest_zip: np.ndarray,
+        origin_point: tuple[np.ndarray, np.ndarray] | None = None,
+        dest_point: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Zones for integer 5-digit ZIP arrays; -1 where a ZIP3 has no centroid."""
+        rules = service.spec.zones
+        o3, d3 = origin_zip // 100, dest_zip // 100
+        if rules.basis == "point":
+            if origin_point is None or dest_point is None:
+                raise ValueError("point-basis zones need origin and destination coordinates")
+            (olat, olon), (dlat, dlon) = origin_point, dest_point
+        else:
+            olat, olon, dlat, dlon = self._lat[o3], self._lon[o3], self._lat[d3], self._lon[d3]
+        miles = distance_miles_many(olat, olon, dlat, dlon)
+        bands = np.array([float(b) for b in rules.bands_miles])
+        zone = rules.first_zone + np.searchsorted(bands, miles, side="left")
+        zone = np.where(np.isnan(miles), -1, zone)
+        if rules.fixed_destination_zip3:
+            fixed = np.full(1000, -1, dtype=np.int64)
+            for zip3, z in rules.fixed_destination_zip3.items():
+                fixed[int(zip3)] = z
+            zone = np.where(fixed[d3] >= 0, fixed[d3], zone)
+        if service.zone_chart is not None:
+            charted = self._chart(service)[o3, d3]
+            zone = np.where(charted >= 0, charted, zone)
+        if rules.floor is not None:
+            zone = np.where(zone >= 0, np.maximum(zone, rules.floor), zone)
+        result: np.ndarray = zone.astype(np.int64)
+        return result

@@ -103,7 +103,7 @@ def _excluded(request: QuoteRequest, service: Service) -> str | None:
     return None
 
 
-def _coverage(service: Service, lane: Lane) -> str | None:
+def coverage_problem(service: Service, lane: Lane) -> str | None:
     cov = service.spec.coverage
     if "US" not in cov.countries:
         return "does not serve the US"
@@ -235,7 +235,7 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
                 f"priced in {service.spec.currency}, request is in {request.currency}",
             )
             continue
-        why = _coverage(service, lane)
+        why = coverage_problem(service, lane)
         if why:
             reject(service, Reason.NOT_SERVED, why)
             continue

@@ -139,7 +139,7 @@ def price_parcel(
     if rules.volume_amount != NONE and sides[0] * sides[1] * sides[2] > rules.volume_over_units3:
         lines.append(("nonstandard_volume", rules.volume_amount))
     if rules.peaks:
-        present = {code for code, _ in lines}
+        present = {code for code, cents in lines if cents > 0}
         for code, cents in sorted(rules.peak_amounts(ship_date).items()):
             if code in present:
                 lines.append(("peak", cents))

@@ -1,0 +1,79 @@
+"""Rate many single-parcel shipments on every parcel service at once (the numpy path)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from shipopt.geo import ZipDirectory
+from shipopt.ratetables.registry import RateRegistry
+from shipopt.rating.vectorized import NOT_CARRIED, ParcelArrays, price_parcels
+from shipopt.zones import ZoneArrays
+
+
+@dataclass(frozen=True)
+class BatchRates:
+    """``totals[i, j]``: cents for parcel i on service ``keys[j]``, or -1 if not carried."""
+
+    keys: list[str]
+    totals: np.ndarray
+    zones: np.ndarray
+
+    @property
+    def prices_computed(self) -> int:
+        return int(self.totals.size)
+
+
+def _states(directory: ZipDirectory, zips: np.ndarray) -> np.ndarray:
+    unique, inverse = np.unique(zips, return_inverse=True)
+    states = np.array([directory.state_of(f"{int(z):05d}") for z in unique], dtype=object)
+    result: np.ndarray = states[inverse]
+    return result
+
+
+def rate_batch(
+    registry: RateRegistry,
+    zone_arrays: ZoneArrays,
+    directory: ZipDirectory,
+    origin_zip: np.ndarray,
+    parcels: ParcelArrays,
+    ship_date: date,
+) -> BatchRates:
+    """Every parcel service in force on ``ship_date`` for every parcel (US lanes only)."""
+    keys, columns, zone_columns = [], [], []
+    origin_states = dest_states = None
+    for key in registry.keys:
+        service = registry.in_force(key, ship_date)
+        if service is None or service.spec.mode != "parcel":
+            continue
+        zones = zone_arrays.zones(service, origin_zip, parcels.dest_zip)
+        totals, _ = price_parcels(registry.rules(service), parcels, zones, ship_date)
+        cov = service.spec.coverage
+        if (
+            cov.origin_states is not None
+            or cov.destination_states is not None
+            or cov.exclude_destination_states
+        ):
+            if origin_states is None:
+                origin_states = _states(directory, origin_zip)
+                dest_states = _states(directory, parcels.dest_zip)
+            assert dest_states is not None
+            served = np.ones(len(parcels), dtype=bool)
+            if cov.origin_states is not None:
+                served &= np.isin(origin_states, cov.origin_states)
+            if cov.destination_states is not None:
+                served &= np.isin(dest_states, cov.destination_states)
+            if cov.exclude_destination_states:
+                served &= ~np.isin(dest_states, cov.exclude_destination_states)
+            totals = np.where(served, totals, NOT_CARRIED)
+        keys.append(key)
+        columns.append(totals)
+        zone_columns.append(zones)
+    n = len(parcels)
+    return BatchRates(
+        keys,
+        np.stack(columns, axis=1) if columns else np.empty((n, 0), dtype=np.int64),
+        np.stack(zone_columns, axis=1) if zone_columns else np.empty((n, 0), dtype=np.int64),
+    )

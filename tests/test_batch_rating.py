@@ -1,0 +1,105 @@
+"""The numpy batch path agrees with the scalar quote path to the cent."""
+
+from datetime import UTC, date, datetime
+
+import numpy as np
+
+from shipopt.domain.quote import QuoteRequest
+from shipopt.geo import ZipDirectory
+from shipopt.pipeline.batch_rating import rate_batch
+from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
+from shipopt.pipeline.random_parcels import random_parcels
+from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
+from shipopt.rating.vectorized import NOT_CARRIED
+from shipopt.zones import ZoneArrays
+
+DAY = date(2026, 12, 1)
+
+
+def scalar_totals(
+    ctx: QuoteContext,
+    origin: str,
+    dest: str,
+    sides: tuple[int, int, int],
+    weight: int,
+    residential: bool,
+    keys: list[str],
+) -> list[int]:
+    o, d = ctx.directory.resolve(origin), ctx.directory.resolve(dest)
+    lane = Lane(o, d, datetime(2026, 12, 1, 9, 0))
+    out = []
+    for key in keys:
+        service = ctx.registry.in_force(key, DAY)
+        assert service is not None
+        if coverage_problem(service, lane):
+            out.append(NOT_CARRIED)
+            continue
+        zone = ctx.zones.zone(service, o, d)
+        priced = price_parcel(
+            ctx.registry.rules(service), sides, weight, zone, residential, d.zip5, DAY
+        )
+        out.append(priced.total if isinstance(priced, ParcelPrice) else NOT_CARRIED)
+    return out
+
+
+def test_batch_matches_scalar(ctx: QuoteContext, directory: ZipDirectory) -> None:
+    sample = random_parcels(directory, 3000, seed=11)
+    batch = rate_batch(
+        ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
+    )
+    assert len(batch.keys) >= 7 and batch.totals.shape == (3000, len(batch.keys))
+    p = sample.parcels
+    carried = 0
+    for i in range(3000):
+        expected = scalar_totals(
+            ctx,
+            f"{sample.origin_zip[i]:05d}",
+            f"{p.dest_zip[i]:05d}",
+            tuple(int(x) for x in p.sides_nm[i]),
+            int(p.weight_ng[i]),  # type: ignore[arg-type]
+            bool(p.residential[i]),
+            batch.keys,
+        )
+        assert list(batch.totals[i]) == expected, i
+        carried += sum(e != NOT_CARRIED for e in expected)
+    assert carried > 3000 * 3  # most parcels fit most services
+
+
+def test_batch_matches_full_quote(ctx: QuoteContext, directory: ZipDirectory) -> None:
+    sample = random_parcels(directory, 200, seed=5)
+    batch = rate_batch(
+        ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
+    )
+    p = sample.parcels
+    for i in range(200):
+        sides = [f"{int(x) / 25_400_000}" for x in p.sides_nm[i]]
+        oz = int(p.weight_ng[i]) // 28_349_523_125
+        dest = {"postal_code": f"{p.dest_zip[i]:05d}", "residential": bool(p.residential[i])}
+        shipment = {
+            "origin": {"postal_code": f"{sample.origin_zip[i]:05d}"},
+            "destination": dest,
+            "parcels": [{"dimensions": "x".join(sides) + " in", "weight": f"{oz} oz"}],
+            "ship_at": "2026-12-01T09:00:00",
+        }
+        req = QuoteRequest.model_validate({"shipment": shipment})
+        resp = quote(req, ctx, datetime(2026, 12, 1, tzinfo=UTC))
+        got = {r.key: int(r.total * 100) for r in resp.rates}
+        for j, key in enumerate(batch.keys):
+            assert got.get(key, NOT_CARRIED) == int(batch.totals[i, j]), (i, key)
+
+
+def test_zone_arrays_match_resolver(ctx: QuoteContext, directory: ZipDirectory) -> None:
+    zips = sorted(directory.zip3_centroids)
+    rng = np.random.default_rng(3)
+    o = np.array([int(z) * 100 + 1 for z in rng.choice(zips, 400)])
+    d = np.array([int(z) * 100 + 1 for z in rng.choice(zips, 400)])
+    arrays = ZoneArrays(directory)
+    for key in ctx.registry.keys:
+        service = ctx.registry.in_force(key, DAY)
+        assert service is not None
+        many = arrays.zones(service, o, d)
+        for k in range(len(o)):
+            op = directory.resolve(f"{o[k]:05d}") if directory.has_point(f"{o[k]:05d}") else None
+            dp = directory.resolve(f"{d[k]:05d}") if directory.has_point(f"{d[k]:05d}") else None
+            if op and dp:
+                assert many[k] == ctx.zones.zone(service, op, dp)
