@@ -237,9 +237,10 @@ def test_bad_addresses(ctx: QuoteContext, over: dict[str, Any], field: str, mess
 
 
 def test_ship_date_outside_every_table(ctx: QuoteContext) -> None:
-    resp = quote(request(shipment={"ship_at": "2024-06-03T10:00:00"}), ctx, NOW)
-    assert not resp.rates
-    assert {i.reason for i in resp.ineligible} == {Reason.NO_TABLE_IN_FORCE}
+    with pytest.raises(InputError, match="no rate table is in force on 2024-06-03") as info:
+        quote(request(shipment={"ship_at": "2024-06-03T10:00:00"}), ctx, NOW)
+    assert info.value.problems[0].where == "shipment.ship_at"
+    assert "tables cover 2025-01-06 onward" in str(info.value)
 
 
 @settings(

@@ -196,6 +196,13 @@ def build_rate(
     )
 
 
+def _coverage_dates(registry: RateRegistry) -> str:
+    starts = [v.spec.effective_from for k in registry.keys for v in registry.versions(k)]
+    ends = [v.spec.effective_to for k in registry.keys for v in registry.versions(k)]
+    last = "onward" if any(e is None for e in ends) else f"to {max(e for e in ends if e)}"
+    return f"tables cover {min(starts)} {last}"
+
+
 def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None) -> QuoteResponse:
     """Price every service for the shipment and choose under the request's policy."""
     shipment = request.shipment
@@ -269,6 +276,14 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
             continue
         rates.append(rate)
 
+    if not rates and ineligible and all(i.reason == Reason.NO_TABLE_IN_FORCE for i in ineligible):
+        day = lane.ready_local.date()
+        raise InputError(
+            Problem(
+                "shipment.ship_at",
+                f"no rate table is in force on {day} ({_coverage_dates(registry)})",
+            )
+        )
     ranked = rank(rates, request.policy, request.best_value)
     return QuoteResponse(
         rates=ranked,
