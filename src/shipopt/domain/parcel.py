@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from shipopt.domain.base import Frozen
 from shipopt.units import Length, Mass, UnitError, to_decimal
@@ -34,17 +34,25 @@ class Dimensions(Frozen):
     width: PositiveLength
     height: PositiveLength
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            body, unit = _split_text(value)
+            parts = [p.strip() for p in body.lower().split("x")]
+            if len(parts) != 3 or not unit:
+                raise UnitError(f"dimensions {value!r} must look like '12x10x8 in'")
+            return {
+                "length": f"{parts[0]} {unit}",
+                "width": f"{parts[1]} {unit}",
+                "height": f"{parts[2]} {unit}",
+            }
+        return value
+
     @classmethod
     def parse(cls, text: str) -> Dimensions:
         """``"12x10x8 in"`` -> Dimensions."""
-        body, _, unit = text.strip().rpartition(" ")
-        if not body:
-            body, unit = _split_trailing_unit(text.strip())
-        parts = [p.strip() for p in body.lower().split("x")]
-        if len(parts) != 3 or not unit:
-            raise UnitError(f"dimensions {text!r} must look like '12x10x8 in'")
-        values = [Length.of(p, unit) for p in parts]
-        return cls(length=values[0], width=values[1], height=values[2])
+        return cls.model_validate(text)
 
     def sorted_nm(self) -> tuple[int, int, int]:
         """Sides in nanometres, longest first."""
@@ -52,11 +60,13 @@ class Dimensions(Frozen):
         return a, b, c
 
 
-def _split_trailing_unit(text: str) -> tuple[str, str]:
+def _split_text(text: str) -> tuple[str, str]:
+    """``"12x10x8 in"`` or ``"12x10x8in"`` -> ("12x10x8", "in")."""
+    text = text.strip()
     i = len(text)
-    while i > 0 and text[i - 1].isalpha():
+    while i > 0 and (text[i - 1].isalpha() or text[i - 1] == '"'):
         i -= 1
-    return text[:i], text[i:]
+    return text[:i].strip(), text[i:]
 
 
 FreightClass = Literal[
@@ -75,11 +85,6 @@ class Parcel(Frozen):
     freight_class: FreightClass | None = Field(
         default=None, description="Pallets only; computed from density when omitted."
     )
-
-    @field_validator("dimensions", mode="before")
-    @classmethod
-    def _dims_from_text(cls, value: object) -> object:
-        return Dimensions.parse(value) if isinstance(value, str) else value
 
     @field_validator("declared_value", mode="before")
     @classmethod

@@ -1,0 +1,459 @@
+"""Cartonization: choose boxes from a catalog and place every item unit in 3D.
+
+Construction fills one box at a time: every box type in stock is tried on the remaining units
+(extreme-point packer), and the box that takes all of them at the best objective wins, else the
+one that takes the most volume. Improvement: each box is downsized to the best box type that
+still holds its units, and pairs of boxes are merged where one box holds both. Several item
+orders and merits are started (deterministic for a seed), within the time limit.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from math import gcd
+
+from shipopt.domain.packing import (
+    BoxType,
+    Item,
+    PackedBox,
+    PackRequest,
+    PackResult,
+    Placement,
+    UnpackedItem,
+    UnpackedReason,
+)
+from shipopt.domain.parcel import Dimensions
+from shipopt.packing.extreme_points import Bin, Merit, PItem, pack_sequence, rotations
+from shipopt.packing.small_exact import exact_single_box
+from shipopt.units import Length, Mass
+
+Pricer = Callable[[Dimensions, Mass], Decimal | None]
+OWN_PACKAGING = "OWN_PACKAGING"
+EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
+EXACT_WORK = 0.3  # CP-SAT deterministic time per test
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of an order line."""
+
+    sku: str
+    unit: int
+    item: Item
+
+
+@dataclass
+class Catalog:
+    """Box types in solver units, with the objective's cost of one box per gross weight."""
+
+    boxes: list[BoxType]
+    dims: list[tuple[int, int, int]]
+    capacity: list[int]  # payload in ng
+    volume: list[int]
+    pricer: Pricer | None
+    _prices: dict[tuple[int, int], Decimal | None]
+
+    def cost(self, b: int, payload_ng: int) -> Decimal | None:
+        """Box cost plus shipping for box ``b`` with ``payload_ng``; None if it cannot ship."""
+        if self.pricer is None:
+            return self.boxes[b].cost
+        key = (b, payload_ng)
+        if key not in self._prices:
+            box = self.boxes[b]
+            price = self.pricer(box.outer, Mass(box.tare_weight.ng + payload_ng))
+            self._prices[key] = None if price is None else price + box.cost
+        return self._prices[key]
+
+
+@dataclass
+class Packed:
+    """A solution: (box type, bin) pairs."""
+
+    boxes: list[tuple[int, Bin]]
+
+    def key(self, catalog: Catalog, by_cost: bool) -> tuple[object, ...]:
+        if by_cost:
+            total = Decimal(0)
+            for b, bn in self.boxes:
+                cost = catalog.cost(b, bn.weight)
+                if cost is None:
+                    return (1, Decimal(0), len(self.boxes))
+                total += cost
+            return (0, total, len(self.boxes))
+        return (len(self.boxes), sum(catalog.volume[b] for b, _ in self.boxes))
+
+
+def _scale(request: PackRequest) -> int:
+    g = 0
+    for it in request.items:
+        for d in (it.dimensions.length, it.dimensions.width, it.dimensions.height):
+            g = gcd(g, d.nm)
+    for b in request.boxes:
+        for d in (b.inner.length, b.inner.width, b.inner.height):
+            g = gcd(g, d.nm)
+    return g or 1
+
+
+def _pitem(key: int, item: Item, g: int) -> PItem:
+    d = item.dimensions
+    return PItem(
+        key,
+        rotations(d.length.nm // g, d.width.nm // g, d.height.nm // g, item.orientation),
+        item.weight.ng,
+        item.fragile,
+        item.max_stack_weight.ng if item.max_stack_weight is not None else -1,
+    )
+
+
+def _fits_some_box(p: PItem, catalog: Catalog, usable: list[int]) -> UnpackedReason | None:
+    size_ok = [
+        b
+        for b in usable
+        if any(
+            r[0] <= catalog.dims[b][0] and r[1] <= catalog.dims[b][1] and r[2] <= catalog.dims[b][2]
+            for r in p.rots
+        )
+    ]
+    if not size_ok:
+        return UnpackedReason.TOO_LARGE
+    if not any(p.weight <= catalog.capacity[b] for b in size_ok):
+        return UnpackedReason.TOO_HEAVY
+    return None
+
+
+class _Search:
+    def __init__(
+        self, catalog: Catalog, support: Fraction | None, by_cost: bool, stock: list[int | None]
+    ) -> None:
+        self.catalog = catalog
+        self.support = support
+        self.by_cost = by_cost
+        self.stock = stock
+
+    def fill(self, b: int, items: list[PItem], merit: Merit) -> tuple[Bin | None, list[PItem]]:
+        W, D, H = self.catalog.dims[b]
+        bins, left = pack_sequence(
+            items, W, D, H, self.catalog.capacity[b], self.support, merit, max_bins=1
+        )
+        return (bins[0] if bins else None), left
+
+    def box_rank(self, b: int, payload: int) -> tuple[object, ...]:
+        if self.by_cost:
+            c = self.catalog.cost(b, payload)
+            return (c is None, c or Decimal(0), self.catalog.volume[b])
+        return (self.catalog.volume[b],)
+
+    def construct(
+        self, items: list[PItem], merit: Merit, by_ratio: bool = False
+    ) -> tuple[Packed, list[PItem]]:
+        """Fill boxes one at a time. Default rule: a box that takes everything left (best
+        ranked), else the one taking the most volume. ``by_ratio`` (cost objective): the box with
+        the least cost per packed volume."""
+        used = [0] * len(self.catalog.boxes)
+        remaining = list(items)
+        boxes: list[tuple[int, Bin]] = []
+        while remaining:
+            options = []
+            for b in range(len(self.catalog.boxes)):
+                if self.stock[b] is not None and used[b] >= self.stock[b]:  # type: ignore[operator]
+                    continue
+                bn, left = self.fill(b, remaining, merit)
+                if bn is not None:
+                    options.append((b, bn, left))
+            if not options:
+                return Packed(boxes), remaining
+            complete = [o for o in options if not o[2]]
+            priced = (
+                [(self.catalog.cost(o[0], o[1].weight), o) for o in options] if by_ratio else []
+            )
+            if by_ratio and any(c is not None for c, _ in priced):
+                _, (b, bn, left) = min(
+                    ((c, o) for c, o in priced if c is not None),
+                    key=lambda t: (t[0] / t[1][1].volume, len(t[1][2])),
+                )
+            elif complete:
+                b, bn, left = min(complete, key=lambda o: self.box_rank(o[0], o[1].weight))
+            else:
+                b, bn, left = max(options, key=lambda o: (o[1].volume, -self.catalog.volume[o[0]]))
+            used[b] += 1
+            boxes.append((b, bn))
+            remaining = left
+        return Packed(boxes), []
+
+    def _within_stock(self, boxes: list[tuple[int, Bin]]) -> bool:
+        for b, limit in enumerate(self.stock):
+            if limit is not None and sum(1 for bb, _ in boxes if bb == b) > limit:
+                return False
+        return True
+
+    def _best_single(self, items: list[PItem], merits: tuple[Merit, ...]) -> tuple[int, Bin] | None:
+        """The best box type (by rank) that holds all ``items``: a few orders of the heuristic,
+        then, for up to ``EXACT_UNITS`` plain units, the exact CP-SAT test."""
+        payload = sum(i.weight for i in items)
+        exact_ok = len(items) <= EXACT_UNITS and not any(
+            i.fragile or i.max_stack >= 0 for i in items
+        )
+        orders = [
+            sorted(items, key=lambda i: -i.volume),
+            sorted(items, key=lambda i: -max(i.rots[0])),
+        ]
+        for b in sorted(range(len(self.catalog.boxes)), key=lambda b: self.box_rank(b, payload)):
+            if payload > self.catalog.capacity[b]:
+                continue
+            if sum(i.volume for i in items) > self.catalog.volume[b]:
+                continue
+            for order in orders:
+                for merit in merits:
+                    bn, left = self.fill(b, order, merit)
+                    if bn is not None and not left:
+                        return b, bn
+            if exact_ok:
+                found = exact_single_box(
+                    items, self.catalog.dims[b], self.catalog.capacity[b], self.support, EXACT_WORK
+                )
+                if found is not None:
+                    return b, found
+        return None
+
+    def best_single(self, items: list[PItem]) -> tuple[int, Bin] | None:
+        return self._best_single(items, ("dbl", "contact"))
+
+    def improve(self, packed: Packed, deadline: float) -> Packed:
+        boxes = list(packed.boxes)
+        # downsize each box
+        for i, (b, bn) in enumerate(boxes):
+            if time.perf_counter() > deadline:
+                break
+            best = self._best_single([p.item for p in bn.placed], ("dbl", "contact"))
+            if best is not None and self.box_rank(best[0], best[1].weight) < self.box_rank(
+                b, bn.weight
+            ):
+                trial = [*boxes[:i], best, *boxes[i + 1 :]]
+                if self._within_stock(trial):
+                    boxes = trial
+        # merge pairs, lightest-filled first
+        merged = True
+        while merged and len(boxes) > 1 and time.perf_counter() < deadline:
+            merged = False
+            order = sorted(range(len(boxes)), key=lambda k: boxes[k][1].volume)
+            for ai in range(len(order)):
+                for bi in range(ai + 1, len(order)):
+                    i, j = order[ai], order[bi]
+                    items = [p.item for p in boxes[i][1].placed] + [
+                        p.item for p in boxes[j][1].placed
+                    ]
+                    single = self._best_single(items, ("dbl",))
+                    if single is None:
+                        continue
+                    trial = [bx for k, bx in enumerate(boxes) if k not in (i, j)] + [single]
+                    if self._within_stock(trial) and Packed(trial).key(
+                        self.catalog, self.by_cost
+                    ) < Packed(boxes).key(self.catalog, self.by_cost):
+                        boxes, merged = trial, True
+                        break
+                if merged or time.perf_counter() > deadline:
+                    break
+        return Packed(boxes)
+
+
+def _orders(
+    items: list[PItem], rng: random.Random, starts: int, by_cost: bool
+) -> list[tuple[list[PItem], Merit]]:
+    """Start plans: sorted orders by several keys under both merits, then seeded perturbations.
+    With the cost objective every plan appears twice (the search alternates construction rules)."""
+    keys = [
+        lambda i: (-i.volume, i.key),
+        lambda i: (-max(i.rots[0]), -i.volume, i.key),
+        lambda i: (-i.rots[0][2], -i.volume, i.key),
+        lambda i: (-sorted(i.rots[0])[1] * sorted(i.rots[0])[2], i.key),
+        lambda i: (-i.weight, -i.volume, i.key),
+    ]
+    plans: list[tuple[list[PItem], Merit]] = []
+    merits: tuple[Merit, ...] = ("dbl", "contact")
+    for merit in merits:
+        for k in keys:
+            plans.append((sorted(items, key=k), merit))
+    base = sorted(items, key=keys[0])
+    if by_cost:
+        plans = [p for pair in zip(plans, [(o, m) for o, m in plans], strict=True) for p in pair]
+    while len(plans) < starts:
+        # perturbed volume order: swap neighbours at random
+        order = list(base)
+        for _ in range(max(1, len(order) // 3)):
+            a = rng.randrange(len(order))
+            b = min(len(order) - 1, a + rng.randint(1, 3))
+            order[a], order[b] = order[b], order[a]
+        plans.append((order, rng.choice(("dbl", "contact"))))
+    return plans[:starts]
+
+
+def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
+    """Pack every unit of the request; never drops one (units that cannot go in any box are
+    listed as unpacked with the reason)."""
+    started = time.perf_counter()
+    opts = request.options
+    deadline = started + opts.time_limit
+    by_cost = opts.objective == "cost" or (opts.objective == "auto" and pricer is not None)
+    if opts.objective == "cost" and pricer is None:
+        raise ValueError("objective 'cost' needs a pricing function")
+    g = _scale(request)
+    catalog = Catalog(
+        boxes=list(request.boxes),
+        dims=[
+            (b.inner.length.nm // g, b.inner.width.nm // g, b.inner.height.nm // g)
+            for b in request.boxes
+        ],
+        capacity=[b.max_gross_weight.ng - b.tare_weight.ng for b in request.boxes],
+        volume=[
+            (b.inner.length.nm // g) * (b.inner.width.nm // g) * (b.inner.height.nm // g)
+            for b in request.boxes
+        ],
+        pricer=pricer if by_cost else None,
+        _prices={},
+    )
+    units: list[Unit] = []
+    alone: list[Unit] = []
+    items: list[PItem] = []
+    unpacked: list[UnpackedItem] = []
+    usable = [b for b, box in enumerate(request.boxes) if box.stock is None or box.stock > 0]
+    for line in request.items:
+        for u in range(line.quantity):
+            unit = Unit(line.sku, u, line)
+            if line.ships_alone:
+                alone.append(unit)
+                continue
+            key = len(units)
+            units.append(unit)
+            p = _pitem(key, line, g)
+            reason = _fits_some_box(p, catalog, usable)
+            if reason is not None:
+                unpacked.append(
+                    UnpackedItem(
+                        sku=line.sku,
+                        unit=u,
+                        reason=reason,
+                        message=_why(reason, len(request.boxes)),
+                    )
+                )
+            else:
+                items.append(p)
+    support = Fraction(opts.support) if opts.support is not None else None
+    search = _Search(catalog, support, by_cost, [b.stock for b in request.boxes])
+    rng = random.Random(opts.seed)
+    best: Packed | None = None
+    best_left: list[PItem] = []
+    starts = 0
+    if items:
+        for n, (order, merit) in enumerate(_orders(items, rng, opts.max_starts, by_cost)):
+            if starts and time.perf_counter() > deadline:
+                break
+            packed, left = search.construct(order, merit, by_ratio=by_cost and n % 2 == 1)
+            packed = search.improve(packed, deadline)
+            starts += 1
+            cand = (len(left), packed.key(catalog, by_cost))
+            if best is None or cand < (len(best_left), best.key(catalog, by_cost)):
+                best, best_left = packed, left
+        assert best is not None
+        if len(items) <= EXACT_UNITS and len(best.boxes) > 1 and not best_left:
+            single = search.best_single(items)
+            if single is not None and Packed([single]).key(catalog, by_cost) < best.key(
+                catalog, by_cost
+            ):
+                best = Packed([single])
+    for p in best_left:
+        unit = units[p.key]
+        reason = (
+            UnpackedReason.OUT_OF_STOCK
+            if any(b.stock is not None for b in request.boxes)
+            else UnpackedReason.NOT_PLACED
+        )
+        unpacked.append(
+            UnpackedItem(
+                sku=unit.sku,
+                unit=unit.unit,
+                reason=reason,
+                message="boxes in stock ran out"
+                if reason == UnpackedReason.OUT_OF_STOCK
+                else "no box arrangement found for this unit",
+            )
+        )
+    boxes = [_packed_box(catalog, b, bn, units, g) for b, bn in (best.boxes if best else [])]
+    boxes += [_own_box(u) for u in alone]
+    if pricer is not None:
+        boxes = [
+            bx.model_copy(update={"shipping_cost": pricer(bx.outer, bx.gross_weight)})
+            for bx in boxes
+        ]
+    shipping = [bx.shipping_cost for bx in boxes]
+    return PackResult(
+        boxes=boxes,
+        unpacked=sorted(unpacked, key=lambda u: (u.sku, u.unit)),
+        objective="cost" if by_cost else "boxes",
+        total_box_cost=sum((bx.box_cost for bx in boxes), Decimal(0)),
+        total_shipping_cost=None
+        if pricer is None or any(s is None for s in shipping)
+        else sum((s for s in shipping if s is not None), Decimal(0)),
+        starts=starts,
+        seconds=round(time.perf_counter() - started, 4),
+    )
+
+
+def _why(reason: UnpackedReason, n_boxes: int) -> str:
+    if reason == UnpackedReason.TOO_LARGE:
+        return f"larger than every box in the catalog ({n_boxes}) in every allowed orientation"
+    return "heavier than any box that it fits can carry"
+
+
+def _packed_box(catalog: Catalog, b: int, bn: Bin, units: list[Unit], g: int) -> PackedBox:
+    box = catalog.boxes[b]
+    placements = [
+        Placement(
+            sku=units[p.item.key].sku,
+            unit=units[p.item.key].unit,
+            x=Length(p.x * g),
+            y=Length(p.y * g),
+            z=Length(p.z * g),
+            length=Length(p.dx * g),
+            width=Length(p.dy * g),
+            height=Length(p.dz * g),
+        )
+        for p in sorted(bn.placed, key=lambda p: (p.z, p.y, p.x))
+    ]
+    fill = Decimal(bn.volume) / Decimal(catalog.volume[b])
+    return PackedBox(
+        box=box.name,
+        outer=box.outer,
+        placements=placements,
+        gross_weight=Mass(box.tare_weight.ng + bn.weight),
+        fill_rate=fill.quantize(Decimal("0.0001")),
+        box_cost=box.cost,
+    )
+
+
+def _own_box(unit: Unit) -> PackedBox:
+    d = unit.item.dimensions
+    zero = Length(0)
+    return PackedBox(
+        box=OWN_PACKAGING,
+        outer=d,
+        placements=[
+            Placement(
+                sku=unit.sku,
+                unit=unit.unit,
+                x=zero,
+                y=zero,
+                z=zero,
+                length=d.length,
+                width=d.width,
+                height=d.height,
+            )
+        ],
+        gross_weight=unit.item.weight,
+        fill_rate=Decimal("1.0000"),
+        box_cost=Decimal(0),
+    )

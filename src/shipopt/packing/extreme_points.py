@@ -1,0 +1,310 @@
+"""An extreme-point 3D packer on small integer units (after Crainic, Perboli and Tadei, 2008).
+
+A bin keeps the "extreme points" where a next item's back-bottom-left corner may go: the
+projections, along the axes, of the corners of the items already placed. An item goes to the
+feasible point and rotation with the best merit. Feasible means inside the bin, overlapping
+nothing, within the weight limit, supported (floor, or enough of its base on items' tops), not
+above a fragile item, and not overloading any item's maximum stack weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+Rot = tuple[int, int, int]
+Merit = Literal["dbl", "contact"]
+
+
+def rotations(l: int, w: int, h: int, rule: str) -> tuple[Rot, ...]:
+    """Distinct (dx, dy, dz) extents allowed by the orientation rule."""
+    if rule == "fixed":
+        return ((l, w, h),)
+    if rule == "upright":
+        return tuple(dict.fromkeys(((l, w, h), (w, l, h))))
+    perms = ((l, w, h), (w, l, h), (l, h, w), (h, l, w), (w, h, l), (h, w, l))
+    return tuple(dict.fromkeys(perms))
+
+
+@dataclass(slots=True, eq=False)
+class PItem:
+    """An item unit in solver units."""
+
+    key: int
+    rots: tuple[Rot, ...]
+    weight: int
+    fragile: bool = False
+    max_stack: int = -1  # -1: no limit
+
+    @property
+    def volume(self) -> int:
+        dx, dy, dz = self.rots[0]
+        return dx * dy * dz
+
+
+@dataclass(slots=True, eq=False)
+class Placed:
+    item: PItem
+    x: int
+    y: int
+    z: int
+    dx: int
+    dy: int
+    dz: int
+    load: Fraction = Fraction(0)
+    supports: list[tuple[Placed, int]] = field(default_factory=list)
+
+    @property
+    def top(self) -> int:
+        return self.z + self.dz
+
+
+def _xy_overlap(a: Placed, x: int, y: int, dx: int, dy: int) -> int:
+    ox = min(a.x + a.dx, x + dx) - max(a.x, x)
+    if ox <= 0:
+        return 0
+    oy = min(a.y + a.dy, y + dy) - max(a.y, y)
+    return ox * oy if oy > 0 else 0
+
+
+class Bin:
+    """One open bin of inner size W x D x H with a payload weight limit."""
+
+    __slots__ = (
+        "D",
+        "H",
+        "W",
+        "capacity",
+        "eps",
+        "placed",
+        "support",
+        "track_loads",
+        "volume",
+        "weight",
+    )
+
+    def __init__(
+        self,
+        W: int,
+        D: int,
+        H: int,
+        capacity: int,
+        support: Fraction | None,
+        track_loads: bool = False,
+    ) -> None:
+        self.W, self.D, self.H = W, D, H
+        self.capacity = capacity
+        self.support = support
+        self.track_loads = track_loads
+        self.placed: list[Placed] = []
+        self.eps: list[tuple[int, int, int]] = [(0, 0, 0)]
+        self.weight = 0
+        self.volume = 0
+
+    def _fits(self, x: int, y: int, z: int, dx: int, dy: int, dz: int) -> bool:
+        if x + dx > self.W or y + dy > self.D or z + dz > self.H:
+            return False
+        for p in self.placed:
+            if (
+                x < p.x + p.dx
+                and p.x < x + dx
+                and y < p.y + p.dy
+                and p.y < y + dy
+                and z < p.z + p.dz
+                and p.z < z + dz
+            ):
+                return False
+        return True
+
+    def _supports(
+        self, x: int, y: int, z: int, dx: int, dy: int
+    ) -> list[tuple[Placed, int]] | None:
+        """Items under the base with their contact areas; None if a rule forbids the spot."""
+        out = []
+        for p in self.placed:
+            if p.top > z:
+                continue
+            area = _xy_overlap(p, x, y, dx, dy)
+            if area == 0:
+                continue
+            if p.item.fragile:
+                return None  # nothing above a fragile item
+            if p.top == z:
+                out.append((p, area))
+        return out
+
+    def _loads_ok(self, weight: int, supports: list[tuple[Placed, int]]) -> bool:
+        added: dict[int, tuple[Placed, Fraction]] = {}
+        stack: list[tuple[Placed, Fraction]] = []
+        total = sum(a for _, a in supports)
+        stack.extend((p, Fraction(weight * a, total)) for p, a in supports)
+        while stack:
+            p, w = stack.pop()
+            prev = added.get(id(p))
+            added[id(p)] = (p, (prev[1] if prev else Fraction(0)) + w)
+            below = sum(a for _, a in p.supports)
+            stack.extend((q, w * a / below) for q, a in p.supports)
+        return all(
+            p.item.max_stack < 0 or p.load + w <= p.item.max_stack for p, w in added.values()
+        )
+
+    def candidate(self, item: PItem, merit: Merit) -> tuple[tuple[int, ...], int, int] | None:
+        """The best (merit key, ep index, rotation index) for ``item``, or None."""
+        if self.weight + item.weight > self.capacity:
+            return None
+        best: tuple[tuple[int, ...], int, int] | None = None
+        for ei, (x, y, z) in enumerate(self.eps):
+            for ri, (dx, dy, dz) in enumerate(item.rots):
+                if not self._fits(x, y, z, dx, dy, dz):
+                    continue
+                if not self._allowed(item, x, y, z, dx, dy):
+                    continue
+                if merit == "dbl":
+                    key: tuple[int, ...] = (z, y, x, -dx * dy)
+                else:
+                    key = (-self._contact(x, y, z, dx, dy, dz), z, y, x)
+                if best is None or key < best[0]:
+                    best = (key, ei, ri)
+        return best
+
+    def _allowed(self, item: PItem, x: int, y: int, z: int, dx: int, dy: int) -> bool:
+        supports = self._supports(x, y, z, dx, dy)
+        if supports is None:
+            return False
+        if z > 0 and self.support is not None:
+            area = sum(a for _, a in supports)
+            if area == 0 or area < self.support * dx * dy:
+                return False
+        return not (self.track_loads and supports and not self._loads_ok(item.weight, supports))
+
+    def _contact(self, x: int, y: int, z: int, dx: int, dy: int, dz: int) -> int:
+        c = 0
+        if x == 0 or x + dx == self.W:
+            c += dy * dz
+        if y == 0 or y + dy == self.D:
+            c += dx * dz
+        if z == 0:
+            c += dx * dy
+        for p in self.placed:
+            if p.x + p.dx == x or x + dx == p.x:
+                oy = min(p.y + p.dy, y + dy) - max(p.y, y)
+                oz = min(p.z + p.dz, z + dz) - max(p.z, z)
+                if oy > 0 and oz > 0:
+                    c += oy * oz
+            if p.y + p.dy == y or y + dy == p.y:
+                ox = min(p.x + p.dx, x + dx) - max(p.x, x)
+                oz = min(p.z + p.dz, z + dz) - max(p.z, z)
+                if ox > 0 and oz > 0:
+                    c += ox * oz
+            if p.top == z:
+                c += _xy_overlap(p, x, y, dx, dy)
+        return c
+
+    def place_at(self, item: PItem, x: int, y: int, z: int, dx: int, dy: int, dz: int) -> bool:
+        """Place at a given spot if every rule allows it (used by the exact method)."""
+        if (dx, dy, dz) not in item.rots or self.weight + item.weight > self.capacity:
+            return False
+        if not self._fits(x, y, z, dx, dy, dz) or not self._allowed(item, x, y, z, dx, dy):
+            return False
+        self._commit(item, x, y, z, dx, dy, dz)
+        return True
+
+    def place(self, item: PItem, ei: int, ri: int) -> Placed:
+        x, y, z = self.eps[ei]
+        dx, dy, dz = item.rots[ri]
+        return self._commit(item, x, y, z, dx, dy, dz)
+
+    def _commit(self, item: PItem, x: int, y: int, z: int, dx: int, dy: int, dz: int) -> Placed:
+        supports = (self._supports(x, y, z, dx, dy) or []) if z > 0 else []
+        placed = Placed(item, x, y, z, dx, dy, dz, supports=supports)
+        if self.track_loads and supports:
+            total = sum(a for _, a in supports)
+            stack = [(p, Fraction(item.weight * a, total)) for p, a in supports]
+            while stack:
+                p, w = stack.pop()
+                p.load += w
+                below = sum(a for _, a in p.supports)
+                stack.extend((q, w * a / below) for q, a in p.supports)
+        self.placed.append(placed)
+        self.weight += item.weight
+        self.volume += dx * dy * dz
+        self._update_eps(placed)
+        return placed
+
+    def _project(self, px: int, py: int, pz: int, axis: int) -> int:
+        """How far the point (px, py, pz) slides toward 0 along ``axis`` before a wall or item."""
+        best = 0
+        for p in self.placed:
+            if axis == 0:
+                if p.x + p.dx <= px and p.y <= py < p.y + p.dy and p.z <= pz < p.z + p.dz:
+                    best = max(best, p.x + p.dx)
+            elif axis == 1:
+                if p.y + p.dy <= py and p.x <= px < p.x + p.dx and p.z <= pz < p.z + p.dz:
+                    best = max(best, p.y + p.dy)
+            elif p.z + p.dz <= pz and p.x <= px < p.x + p.dx and p.y <= py < p.y + p.dy:
+                best = max(best, p.z + p.dz)
+        return best
+
+    def _update_eps(self, k: Placed) -> None:
+        x, y, z, ex, ey, ez = k.x, k.y, k.z, k.x + k.dx, k.y + k.dy, k.z + k.dz
+        new = [
+            (ex, self._project(ex, y, z, 1), z),
+            (ex, y, self._project(ex, y, z, 2)),
+            (self._project(x, ey, z, 0), ey, z),
+            (x, ey, self._project(x, ey, z, 2)),
+            (self._project(x, y, ez, 0), y, ez),
+            (x, self._project(x, y, ez, 1), ez),
+            (ex, y, z),
+            (x, ey, z),
+            (x, y, ez),
+        ]
+        points = set(self.eps)
+        points.update(new)
+        kept = []
+        for px, py, pz in points:
+            if px >= self.W or py >= self.D or pz >= self.H:
+                continue
+            if any(
+                p.x <= px < p.x + p.dx and p.y <= py < p.y + p.dy and p.z <= pz < p.z + p.dz
+                for p in self.placed
+            ):
+                continue
+            kept.append((px, py, pz))
+        kept.sort(key=lambda t: (t[2], t[1], t[0]))
+        self.eps = kept
+
+
+def pack_sequence(
+    items: list[PItem],
+    W: int,
+    D: int,
+    H: int,
+    capacity: int,
+    support: Fraction | None,
+    merit: Merit,
+    max_bins: int | None = None,
+) -> tuple[list[Bin], list[PItem]]:
+    """First-fit over open bins (in opening order), opening a new bin when none takes the item;
+    with ``max_bins`` reached, the item is left over."""
+    track = any(i.max_stack >= 0 for i in items)
+    bins: list[Bin] = []
+    left: list[PItem] = []
+    for item in items:
+        for b in bins:
+            cand = b.candidate(item, merit)
+            if cand is not None:
+                b.place(item, cand[1], cand[2])
+                break
+        else:
+            if max_bins is not None and len(bins) >= max_bins:
+                left.append(item)
+                continue
+            b = Bin(W, D, H, capacity, support, track)
+            cand = b.candidate(item, merit)
+            if cand is None:
+                left.append(item)
+                continue
+            b.place(item, cand[1], cand[2])
+            bins.append(b)
+    return bins, left

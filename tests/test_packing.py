@@ -1,0 +1,305 @@
+"""Cartonization: every packing passes the independent checker; tiny cases match brute force."""
+
+from decimal import Decimal
+from itertools import product
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from shipopt.domain.packing import PackRequest, PackResult, UnpackedReason
+from shipopt.domain.parcel import Dimensions
+from shipopt.packing.cartonize import OWN_PACKAGING, cartonize
+from shipopt.packing.checker import check_pack_result
+from shipopt.packing.extreme_points import PItem, rotations
+from shipopt.packing.small_exact import exact_single_box
+from shipopt.units import Mass
+
+BOXES = [
+    {
+        "name": "S",
+        "inner": "10x8x6 in",
+        "outer": "10.5x8.5x6.5 in",
+        "max_gross_weight": "30 lb",
+        "cost": "0.50",
+        "tare_weight": "6 oz",
+    },
+    {
+        "name": "M",
+        "inner": "14x12x10 in",
+        "outer": "14.5x12.5x10.5 in",
+        "max_gross_weight": "50 lb",
+        "cost": "0.90",
+        "tare_weight": "10 oz",
+    },
+    {
+        "name": "L",
+        "inner": "20x16x12 in",
+        "outer": "20.5x16.5x12.5 in",
+        "max_gross_weight": "65 lb",
+        "cost": "1.40",
+        "tare_weight": "1 lb",
+    },
+]
+
+
+def pack(
+    items: list[dict[str, Any]], boxes: list[dict[str, Any]] | None = None, **options: Any
+) -> tuple[PackRequest, PackResult]:
+    req = PackRequest.model_validate({"items": items, "boxes": boxes or BOXES, "options": options})
+    res = cartonize(req)
+    assert check_pack_result(req, res) == []
+    return req, res
+
+
+def test_everything_fits_one_box() -> None:
+    _, res = pack(
+        [
+            {"sku": "A", "dimensions": "10x8x4 in", "weight": "2 lb", "quantity": 3},
+            {"sku": "B", "dimensions": "6x6x6 in", "weight": "1 lb"},
+        ]
+    )
+    assert [b.box for b in res.boxes] == ["M"]
+    # 3 * 320 + 216 = 1176 in3 of 14 * 12 * 10 = 1680 in3
+    assert res.boxes[0].fill_rate == Decimal("0.7000")
+    assert res.boxes[0].gross_weight == Mass.parse("7 lb") + Mass.parse("10 oz")
+
+
+def test_unpackable_units_are_reported_not_dropped() -> None:
+    _, res = pack(
+        [
+            {"sku": "HUGE", "dimensions": "30x30x30 in", "weight": "1 lb", "quantity": 2},
+            {"sku": "LEAD", "dimensions": "4x4x4 in", "weight": "70 lb"},
+            {"sku": "OK", "dimensions": "4x4x4 in", "weight": "1 lb"},
+        ]
+    )
+    reasons = {(u.sku, u.unit): u.reason for u in res.unpacked}
+    assert reasons == {
+        ("HUGE", 0): UnpackedReason.TOO_LARGE,
+        ("HUGE", 1): UnpackedReason.TOO_LARGE,
+        ("LEAD", 0): UnpackedReason.TOO_HEAVY,
+    }
+    assert [b.box for b in res.boxes] == ["S"]
+
+
+def test_weight_limit_splits_boxes() -> None:
+    # each unit 20 lb: S carries 30 lb less 6 oz tare -> one unit per S, M two, L three
+    _, res = pack([{"sku": "W", "dimensions": "5x5x5 in", "weight": "20 lb", "quantity": 3}])
+    assert [b.box for b in res.boxes] == ["L"]
+    _, res = pack(
+        [{"sku": "W", "dimensions": "5x5x5 in", "weight": "20 lb", "quantity": 3}], boxes=BOXES[:2]
+    )
+    assert sorted(b.box for b in res.boxes) == ["M", "S"]
+
+
+def test_orientation_rules() -> None:
+    # a 12 in tall upright item fits only L (height 12); any-rotation fits M lying down
+    upright = {"sku": "U", "dimensions": "6x6x12 in", "weight": "1 lb", "orientation": "upright"}
+    _, res = pack([upright])
+    assert (
+        res.boxes[0].box == "L"
+        and res.boxes[0].placements[0].height == Dimensions.parse("1x1x12 in").height
+    )
+    _, res = pack([{**upright, "orientation": "any"}])
+    assert res.boxes[0].box == "S" or res.boxes[0].box == "M"
+
+
+def test_fragile_and_stack_weight() -> None:
+    items = [
+        {"sku": "EGG", "dimensions": "10x8x3 in", "weight": "1 lb", "fragile": True},
+        {"sku": "CAN", "dimensions": "10x8x3 in", "weight": "5 lb"},
+    ]
+    _, res = pack(items, boxes=BOXES[:1])
+    # S is 10x8x6: two layers would put one on the other; the can goes under the egg
+    assert len(res.boxes) == 1
+    by_sku = {p.sku: p for p in res.boxes[0].placements}
+    assert by_sku["EGG"].z.nm > by_sku["CAN"].z.nm
+    light = [
+        {"sku": "BOX", "dimensions": "10x8x3 in", "weight": "1 lb", "max_stack_weight": "2 lb"},
+        {"sku": "IRON", "dimensions": "10x8x3 in", "weight": "4 lb", "max_stack_weight": "2 lb"},
+    ]
+    _, res = pack(light, boxes=BOXES[:1])
+    by_sku = {p.sku: p for p in res.boxes[0].placements}
+    assert by_sku["BOX"].z.nm > by_sku["IRON"].z.nm  # the 4 lb unit may not go on the box
+
+
+def test_support_no_floating() -> None:
+    # a wide flat item cannot rest on a small cube alone when 75% support is required
+    items = [
+        {"sku": "CUBE", "dimensions": "3x3x3 in", "weight": "1 lb", "orientation": "fixed"},
+        {"sku": "PLATE", "dimensions": "10x8x1 in", "weight": "1 lb", "orientation": "fixed"},
+    ]
+    _, res = pack(items, boxes=[BOXES[0]], support=Decimal("0.75"))
+    by_sku = {p.sku: p for p in res.boxes[0].placements}
+    assert by_sku["PLATE"].z.nm == 0 or by_sku["CUBE"].z.nm > 0
+
+
+def test_ships_alone_and_stock() -> None:
+    _, res = pack(
+        [
+            {"sku": "TV", "dimensions": "40x25x6 in", "weight": "30 lb", "ships_alone": True},
+            {"sku": "C", "dimensions": "9x7x5 in", "weight": "1 lb", "quantity": 3},
+        ],
+        boxes=[{**BOXES[0], "stock": 2}],
+    )
+    assert sum(b.box == OWN_PACKAGING for b in res.boxes) == 1
+    assert sum(b.box == "S" for b in res.boxes) == 2
+    assert [(u.sku, u.reason) for u in res.unpacked] == [("C", UnpackedReason.OUT_OF_STOCK)]
+
+
+def test_cost_objective_prefers_two_small_boxes_when_cheaper() -> None:
+    items = [{"sku": "A", "dimensions": "10x8x6 in", "weight": "1 lb", "quantity": 2}]
+
+    # a price that grows with dimensional weight (L x W x H / 139, per lb)
+    def price(outer: Dimensions, gross: Mass) -> Decimal:
+        vol = 1
+        for side in (outer.length, outer.width, outer.height):
+            vol *= int(side.to("in").to_integral_value(rounding="ROUND_HALF_UP"))
+        billable = max(
+            -(-vol // 139), int(gross.to("lb").to_integral_value(rounding="ROUND_CEILING"))
+        )
+        return Decimal(8) + Decimal(billable) ** 2 / 4
+
+    req = PackRequest.model_validate({"items": items, "boxes": BOXES})
+    by_boxes = cartonize(req)
+    by_cost = cartonize(req, price)
+    assert check_pack_result(req, by_cost) == []
+    assert [b.box for b in by_boxes.boxes] == ["M"]  # one box
+    assert sorted(b.box for b in by_cost.boxes) == [
+        "S",
+        "S",
+    ]  # S: 11x9x7 = 693/139 -> 5 lb: 2 x (0.50 + 8 + 25/4) = 29.50; M: 15x13x11 -> 16 lb: 72.90
+    assert by_cost.total_shipping_cost is not None and by_cost.objective == "cost"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        (
+            {"items": [{"sku": "A", "dimensions": "0x1x1 in", "weight": "1 lb"}]},
+            "items.0.dimensions.length",
+        ),
+        ({"items": [{"sku": "A", "dimensions": "1x1x1 in", "weight": "0 lb"}]}, "items.0.weight"),
+        (
+            {"items": [{"sku": "A", "dimensions": "1x1x1 in", "weight": "1 lb", "quantity": 0}]},
+            "items.0.quantity",
+        ),
+        ({"boxes": []}, "boxes"),
+        ({"boxes": [{**BOXES[0], "inner": "11x8x6 in"}]}, "boxes.0"),
+        ({"boxes": [BOXES[0], BOXES[0]]}, ""),
+    ],
+)
+def test_bad_input(payload: dict[str, Any], field: str) -> None:
+    base: dict[str, Any] = {
+        "items": [{"sku": "A", "dimensions": "1x1x1 in", "weight": "1 lb"}],
+        "boxes": BOXES,
+    }
+    with pytest.raises(ValidationError) as info:
+        PackRequest.model_validate({**base, **payload})
+    locs = [".".join(str(x) for x in e["loc"]) for e in info.value.errors()]
+    assert any(loc.startswith(field) for loc in locs), locs
+
+
+def _brute_force_bins(items: list[tuple[int, int, int]], box: tuple[int, int, int]) -> int:
+    """The fewest boxes, by trying every assignment of items to bins with an exact fit test."""
+    n = len(items)
+    for k in range(1, n + 1):
+        for assign in product(range(k), repeat=n):
+            if len(set(assign)) != k or assign[0] != 0:
+                continue
+            ok = True
+            for b in range(k):
+                members = [
+                    PItem(i, rotations(*items[i], "any"), 0) for i in range(n) if assign[i] == b
+                ]
+                if exact_single_box(members, box, 10**9, None, 5.0) is None:
+                    ok = False
+                    break
+            if ok:
+                return k
+    return n
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6)), min_size=1, max_size=5
+    ),
+    st.tuples(st.integers(4, 8), st.integers(4, 8), st.integers(4, 8)),
+)
+def test_tiny_instances_match_brute_force(
+    items: list[tuple[int, int, int]], box: tuple[int, int, int]
+) -> None:
+    items = [
+        i
+        for i in items
+        if sorted(i) <= sorted(box) and all(a <= b for a, b in zip(sorted(i), sorted(box)))
+    ]
+    if not items:
+        return
+    req = PackRequest.model_validate(
+        {
+            "items": [
+                {"sku": f"I{k}", "dimensions": f"{a}x{b}x{c} in", "weight": "1 lb"}
+                for k, (a, b, c) in enumerate(items)
+            ],
+            "boxes": [
+                {
+                    "name": "B",
+                    "inner": f"{box[0]}x{box[1]}x{box[2]} in",
+                    "outer": f"{box[0]}x{box[1]}x{box[2]} in",
+                    "max_gross_weight": "100 lb",
+                }
+            ],
+            "options": {"support": None},
+        }
+    )
+    res = cartonize(req)
+    assert check_pack_result(req, res) == [] and not res.unpacked
+    assert len(res.boxes) == _brute_force_bins(items, box)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 16),
+            st.integers(1, 16),
+            st.integers(1, 12),
+            st.integers(1, 400),
+            st.integers(1, 3),
+            st.sampled_from(["any", "upright", "fixed"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 3),
+)
+def test_random_orders_pass_checker_and_are_deterministic(
+    lines: list[tuple[int, int, int, int, int, str, bool]], seed: int
+) -> None:
+    items = [
+        {
+            "sku": f"S{k}",
+            "dimensions": f"{a}x{b}x{c} in",
+            "weight": f"{w} oz",
+            "quantity": q,
+            "orientation": o,
+            "fragile": f,
+        }
+        for k, (a, b, c, w, q, o, f) in enumerate(lines)
+    ]
+    req = PackRequest.model_validate(
+        {
+            "items": items,
+            "boxes": BOXES,
+            "options": {"seed": seed, "max_starts": 6, "time_limit": 30},
+        }
+    )
+    first = cartonize(req)
+    assert check_pack_result(req, first) == []
+    again = cartonize(req)
+    assert first.model_dump(exclude={"seconds"}) == again.model_dump(exclude={"seconds"})
