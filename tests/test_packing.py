@@ -235,7 +235,7 @@ def test_tiny_instances_match_brute_force(
     items = [
         i
         for i in items
-        if sorted(i) <= sorted(box) and all(a <= b for a, b in zip(sorted(i), sorted(box)))
+        if all(a <= b for a, b in zip(sorted(i), sorted(box), strict=True))
     ]
     if not items:
         return
