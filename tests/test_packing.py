@@ -232,11 +232,7 @@ def _brute_force_bins(items: list[tuple[int, int, int]], box: tuple[int, int, in
 def test_tiny_instances_match_brute_force(
     items: list[tuple[int, int, int]], box: tuple[int, int, int]
 ) -> None:
-    items = [
-        i
-        for i in items
-        if all(a <= b for a, b in zip(sorted(i), sorted(box), strict=True))
-    ]
+    items = [i for i in items if all(a <= b for a, b in zip(sorted(i), sorted(box), strict=True))]
     if not items:
         return
     req = PackRequest.model_validate(
