@@ -299,3 +299,48 @@ def test_random_orders_pass_checker_and_are_deterministic(
     assert check_pack_result(req, first) == []
     again = cartonize(req)
     assert first.model_dump(exclude={"seconds"}) == again.model_dump(exclude={"seconds"})
+
+
+def test_checker_catches_violations() -> None:
+    """The checker itself: each rule broken once."""
+    from fractions import Fraction
+
+    from shipopt.packing.checker import CheckItem, check_box
+
+    def item(name: str, x: int, y: int, z: int, d: tuple[int, int, int], **kw: Any) -> CheckItem:
+        return CheckItem(
+            name, x, y, z, *d, size=kw.pop("size", d), weight=kw.pop("weight", 1), **kw
+        )
+
+    box = (10, 10, 10)
+    assert (
+        check_box(
+            box, 100, [item("a", 0, 0, 0, (5, 5, 5)), item("b", 5, 0, 0, (5, 5, 5))], Fraction(0)
+        )
+        == []
+    )
+    assert "sticks out" in check_box(box, 100, [item("a", 6, 0, 0, (5, 5, 5))], None)[0]
+    assert (
+        "overlaps"
+        in check_box(
+            box, 100, [item("a", 0, 0, 0, (5, 5, 5)), item("b", 4, 0, 0, (5, 5, 5))], None
+        )[0]
+    )
+    assert "not supported" in check_box(box, 100, [item("a", 0, 0, 2, (5, 5, 5))], Fraction(0))[0]
+    assert (
+        "not allowed"
+        in check_box(
+            box, 100, [item("a", 0, 0, 0, (5, 5, 2), size=(5, 2, 5), orientation="upright")], None
+        )[0]
+    )
+    assert "payload" in check_box(box, 1, [item("a", 0, 0, 0, (5, 5, 5), weight=2)], None)[0]
+    stacked = [item("a", 0, 0, 0, (5, 5, 5), fragile=True), item("b", 0, 0, 5, (5, 5, 5))]
+    assert "above fragile" in check_box(box, 100, stacked, Fraction(0))[0]
+    # c (2) rests on b (2), which rests on a: a carries 4, over its limit of 3
+    heavy = [
+        item("a", 0, 0, 0, (5, 5, 5), max_stack=3),
+        item("b", 0, 0, 5, (5, 5, 5), weight=2),
+        item("c", 0, 0, 10, (5, 5, 5), weight=2),
+    ]
+    assert check_box((10, 10, 15), 100, heavy[:2], Fraction(0)) == []
+    assert check_box((10, 10, 15), 100, heavy, Fraction(0)) == ["a carries 4, over its limit 3"]

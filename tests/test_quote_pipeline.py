@@ -283,3 +283,76 @@ def test_random_quotes_match_checker(
         }
     )
     check_prices(ctx, req, quote(req, ctx, NOW))
+
+
+BOXES = [
+    {
+        "name": "S",
+        "inner": "10x8x6 in",
+        "outer": "10.5x8.5x6.5 in",
+        "max_gross_weight": "30 lb",
+        "cost": "0.50",
+        "tare_weight": "6 oz",
+    },
+    {
+        "name": "M",
+        "inner": "14x12x10 in",
+        "outer": "14.5x12.5x10.5 in",
+        "max_gross_weight": "50 lb",
+        "cost": "0.90",
+        "tare_weight": "10 oz",
+    },
+]
+
+
+def items_request(items: list[dict[str, Any]]) -> QuoteRequest:
+    return QuoteRequest.model_validate({"shipment": {
+        "origin": {"postal_code": "60601"}, "destination": {"postal_code": "94105", "residential": True},
+        "items": items, "boxes": BOXES, "ship_at": "2026-12-01T10:30:00",
+    }})  # fmt: skip
+
+
+def test_quote_with_items_packs_and_prices_the_packing(ctx: QuoteContext) -> None:
+    from shipopt.domain.packing import PackRequest
+    from shipopt.packing.checker import check_pack_result
+
+    req = items_request([{"sku": "A", "dimensions": "10x8x6 in", "weight": "1 lb", "quantity": 2}])
+    resp = quote(req, ctx, NOW)
+    assert resp.packing is not None and resp.packing.objective == "cost"
+    pack_req = PackRequest(items=req.shipment.items, boxes=req.shipment.boxes)
+    assert check_pack_result(pack_req, resp.packing) == []
+    cheapest = resp.rates[0]
+    # the packing was chosen for the cheapest service's price: its parcels are the packed boxes
+    assert len(cheapest.parcel_totals) == len(resp.packing.boxes)
+    assert resp.packing.total_shipping_cost == cheapest.total
+    for box, total in zip(resp.packing.boxes, cheapest.parcel_totals, strict=True):
+        assert box.shipping_cost == total
+
+
+def test_quote_with_unpackable_item_names_it(ctx: QuoteContext) -> None:
+    req = items_request(
+        [
+            {"sku": "OK", "dimensions": "4x4x4 in", "weight": "1 lb"},
+            {"sku": "SOFA", "dimensions": "80x40x30 in", "weight": "60 lb"},
+        ]
+    )
+    with pytest.raises(InputError, match="unit 0 of SOFA cannot be packed") as info:
+        quote(req, ctx, NOW)
+    assert info.value.problems[0].where == "shipment.items[1]"
+
+
+def test_parcels_or_items() -> None:
+    from pydantic import ValidationError
+
+    base = {"origin": {"postal_code": "60601"}, "destination": {"postal_code": "94105"}}
+    with pytest.raises(ValidationError, match="either parcels or items"):
+        QuoteRequest.model_validate({"shipment": base})
+    with pytest.raises(ValidationError, match="need a box catalog"):
+        QuoteRequest.model_validate(
+            {
+                "shipment": {
+                    **base,
+                    "items": [{"sku": "A", "dimensions": "1x1x1 in", "weight": "1 lb"}],
+                }
+            }
+        )

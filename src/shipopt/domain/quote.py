@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from shipopt.domain.base import Frozen
+from shipopt.domain.packing import PackResult
 from shipopt.domain.shipment import Shipment
 from shipopt.units import Mass
 
@@ -105,6 +106,9 @@ class QuoteResponse(Frozen):
     explanation: str
     ineligible: list[Ineligible]
     policy: Policy
+    packing: PackResult | None = Field(
+        default=None, description="The packing priced, when items were given."
+    )
 
     @model_validator(mode="after")
     def _choice_is_ranked_first(self) -> QuoteResponse:

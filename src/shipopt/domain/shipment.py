@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen
+from shipopt.domain.packing import BoxType, Item, PackOptions
 from shipopt.domain.parcel import Parcel
 
 
@@ -23,7 +24,14 @@ class Accessorials(Frozen):
 class Shipment(Frozen):
     origin: Address
     destination: Address
-    parcels: list[Parcel] = Field(min_length=1, max_length=500)
+    parcels: list[Parcel] = Field(default=[], max_length=500)
+    items: list[Item] = Field(
+        default=[], max_length=2000, description="Instead of parcels: packed first."
+    )
+    boxes: list[BoxType] = Field(
+        default=[], max_length=200, description="The box catalog for items."
+    )
+    pack_options: PackOptions = PackOptions(time_limit=0.5)
     ship_at: datetime | None = Field(
         default=None,
         description="When the order is ready (ISO 8601). Without an offset it is the origin's "
@@ -31,3 +39,11 @@ class Shipment(Frozen):
     )
     handling_days: int = Field(default=0, ge=0, le=30)
     accessorials: Accessorials = Accessorials()
+
+    @model_validator(mode="after")
+    def _parcels_or_items(self) -> Shipment:
+        if bool(self.parcels) == bool(self.items):
+            raise ValueError("give either parcels or items (with boxes), not both and not neither")
+        if self.items and not self.boxes:
+            raise ValueError("items need a box catalog (boxes)")
+        return self

@@ -29,6 +29,7 @@ class CheckItem:
     weight: int
     orientation: str = "any"
     fragile: bool = False
+    max_stack: int | None = None
 
 
 def allowed_extents(size: tuple[int, int, int], orientation: str) -> set[tuple[int, int, int]]:
@@ -81,7 +82,29 @@ def check_box(
                 base += ox * oy
         if support is not None and it.z > 0 and (base == 0 or base < support * it.dx * it.dy):
             errors.append(f"{it.name} is not supported ({base} of {it.dx * it.dy} base area)")
+    errors += _stack_loads(items)
     return errors
+
+
+def _stack_loads(items: list[CheckItem]) -> list[str]:
+    """Each unit passes its weight and its load to the units under it, by contact area."""
+    load = {id(i): Fraction(0) for i in items}
+    for it in sorted(items, key=lambda i: -i.z):
+        under = []
+        for other in items:
+            if other is not it and other.z + other.dz == it.z:
+                ox = min(it.x + it.dx, other.x + other.dx) - max(it.x, other.x)
+                oy = min(it.y + it.dy, other.y + other.dy) - max(it.y, other.y)
+                if ox > 0 and oy > 0:
+                    under.append((other, ox * oy))
+        total = sum(a for _, a in under)
+        for other, area in under:
+            load[id(other)] += (it.weight + load[id(it)]) * Fraction(area, total)
+    return [
+        f"{i.name} carries {float(load[id(i)]):.0f}, over its limit {i.max_stack}"
+        for i in items
+        if i.max_stack is not None and load[id(i)] > i.max_stack
+    ]
 
 
 def check_pack_result(request: PackRequest, result: PackResult) -> list[str]:
@@ -126,6 +149,7 @@ def check_pack_result(request: PackRequest, result: PackResult) -> list[str]:
                     it.weight.ng,
                     it.orientation,
                     it.fragile,
+                    it.max_stack_weight.ng if it.max_stack_weight is not None else None,
                 )
             )
         inner = (box.inner.length.nm, box.inner.width.nm, box.inner.height.nm)

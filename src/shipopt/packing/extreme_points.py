@@ -158,7 +158,7 @@ class Bin:
             for ri, (dx, dy, dz) in enumerate(item.rots):
                 if not self._fits(x, y, z, dx, dy, dz):
                     continue
-                if not self._allowed(item, x, y, z, dx, dy):
+                if not self._allowed(item, x, y, z, dx, dy, dz):
                     continue
                 if merit == "dbl":
                     key: tuple[int, ...] = (z, y, x, -dx * dy)
@@ -168,7 +168,14 @@ class Bin:
                     best = (key, ei, ri)
         return best
 
-    def _allowed(self, item: PItem, x: int, y: int, z: int, dx: int, dy: int) -> bool:
+    def _allowed(self, item: PItem, x: int, y: int, z: int, dx: int, dy: int, dz: int) -> bool:
+        if item.fragile or item.max_stack >= 0:
+            # nothing may sit above a fragile unit; a unit with a stack limit may not slide under
+            # something already resting at its top (its load would go untracked)
+            top = z + dz
+            for p in self.placed:
+                if (p.z >= top if item.fragile else p.z == top) and _xy_overlap(p, x, y, dx, dy):
+                    return False
         supports = self._supports(x, y, z, dx, dy)
         if supports is None:
             return False
@@ -205,7 +212,7 @@ class Bin:
         """Place at a given spot if every rule allows it (used by the exact method)."""
         if (dx, dy, dz) not in item.rots or self.weight + item.weight > self.capacity:
             return False
-        if not self._fits(x, y, z, dx, dy, dz) or not self._allowed(item, x, y, z, dx, dy):
+        if not self._fits(x, y, z, dx, dy, dz) or not self._allowed(item, x, y, z, dx, dy, dz):
             return False
         self._commit(item, x, y, z, dx, dy, dz)
         return True

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from shipopt.calendar import local_time, zone_info
+from shipopt.calendar import CarrierCalendar, local_time, zone_info
+from shipopt.domain.packing import PackRequest, PackResult
+from shipopt.domain.parcel import Dimensions, Parcel
 from shipopt.domain.quote import (
     Charge,
     Ineligible,
@@ -19,6 +21,7 @@ from shipopt.domain.quote import (
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
 from shipopt.geo import ZipDirectory, ZipPoint, default_zip_directory, distance_miles
+from shipopt.packing.cartonize import Pricer, cartonize
 from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.freight_rate import price_ltl, price_truckload
@@ -203,40 +206,56 @@ def _coverage_dates(registry: RateRegistry) -> str:
     return f"tables cover {min(starts)} {last}"
 
 
-def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None) -> QuoteResponse:
-    """Price every service for the shipment and choose under the request's policy."""
-    shipment = request.shipment
-    lane = resolve_lane(shipment, ctx.directory, now or datetime.now(UTC))
-    rates: list[Rate] = []
-    ineligible: list[Ineligible] = []
-    registry = ctx.registry
+@dataclass(frozen=True, slots=True)
+class ServicePlan:
+    """A service that may carry the shipment: its version, calendar, dates and zone."""
 
-    def reject(service: Service, reason: Reason, message: str) -> None:
-        ineligible.append(
-            Ineligible(
-                carrier=service.spec.carrier,
-                service=service.spec.service,
-                reason=reason,
-                message=message,
-            )
+    service: Service
+    calendar: CarrierCalendar
+    zone: int
+    transit_days: int
+    ship_day: date
+    delivery: date
+
+
+def _reject(ineligible: list[Ineligible], service: Service, reason: Reason, message: str) -> None:
+    ineligible.append(
+        Ineligible(
+            carrier=service.spec.carrier,
+            service=service.spec.service,
+            reason=reason,
+            message=message,
         )
+    )
 
+
+def plan_services(
+    request: QuoteRequest, ctx: QuoteContext, lane: Lane
+) -> tuple[list[ServicePlan], list[Ineligible]]:
+    """Every service: the version in force on its ship date, served lane, zone and dates."""
+    registry = ctx.registry
+    plans: list[ServicePlan] = []
+    ineligible: list[Ineligible] = []
+    handling = request.shipment.handling_days
     for key in registry.keys:
         probe = registry.any_version(key, lane.ready_local.date())
         why = _excluded(request, probe)
         if why:
-            reject(probe, Reason.EXCLUDED_BY_REQUEST, why)
+            _reject(ineligible, probe, Reason.EXCLUDED_BY_REQUEST, why)
             continue
-        ship_day = registry.calendar(probe).ship_date(lane.ready_local, shipment.handling_days)
+        ship_day = registry.calendar(probe).ship_date(lane.ready_local, handling)
         service = registry.in_force(key, ship_day)
         if service is None:
-            reject(probe, Reason.NO_TABLE_IN_FORCE, f"no rate table in force on {ship_day}")
+            _reject(
+                ineligible, probe, Reason.NO_TABLE_IN_FORCE, f"no rate table in force on {ship_day}"
+            )
             continue
         calendar = registry.calendar(service)
         if service is not probe:
-            ship_day = calendar.ship_date(lane.ready_local, shipment.handling_days)
+            ship_day = calendar.ship_date(lane.ready_local, handling)
         if service.spec.currency != request.currency:
-            reject(
+            _reject(
+                ineligible,
                 service,
                 Reason.CURRENCY_MISMATCH,
                 f"priced in {service.spec.currency}, request is in {request.currency}",
@@ -244,39 +263,16 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
             continue
         why = coverage_problem(service, lane)
         if why:
-            reject(service, Reason.NOT_SERVED, why)
+            _reject(ineligible, service, Reason.NOT_SERVED, why)
             continue
         zone = ctx.zones.zone(service, lane.origin, lane.destination)
         transit_days = service.spec.transit.days_by_zone.get(zone)
         if transit_days is None:
-            reject(service, Reason.ZONE_NOT_PRICED, f"zone {zone} is not served")
-            continue
-        priced = price_service(ctx, service, shipment, lane, zone, ship_day)
-        if isinstance(priced, NotCarried):
-            reject(service, priced.reason, priced.message)
+            _reject(ineligible, service, Reason.ZONE_NOT_PRICED, f"zone {zone} is not served")
             continue
         delivery = calendar.add_transit_days(ship_day, transit_days)
-        rate = build_rate(service, priced, zone, transit_days, ship_day, delivery)
-        limits = request.constraints
-        if limits.max_transit_days is not None and transit_days > limits.max_transit_days:
-            reject(
-                service,
-                Reason.TRANSIT_TOO_LONG,
-                f"{transit_days} transit days (limit {limits.max_transit_days}); "
-                f"would cost {rate.currency} {rate.total}",
-            )
-            continue
-        if limits.deliver_by is not None and delivery > limits.deliver_by:
-            reject(
-                service,
-                Reason.MISSES_DELIVER_BY,
-                f"estimated delivery {delivery} is after {limits.deliver_by}; "
-                f"would cost {rate.currency} {rate.total}",
-            )
-            continue
-        rates.append(rate)
-
-    if not rates and ineligible and all(i.reason == Reason.NO_TABLE_IN_FORCE for i in ineligible):
+        plans.append(ServicePlan(service, calendar, zone, transit_days, ship_day, delivery))
+    if not plans and ineligible and all(i.reason == Reason.NO_TABLE_IN_FORCE for i in ineligible):
         day = lane.ready_local.date()
         raise InputError(
             Problem(
@@ -284,11 +280,114 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
                 f"no rate table is in force on {day} ({_coverage_dates(registry)})",
             )
         )
+    return plans, ineligible
+
+
+def _meets_constraints(request: QuoteRequest, plan: ServicePlan) -> bool:
+    c = request.constraints
+    if c.max_transit_days is not None and plan.transit_days > c.max_transit_days:
+        return False
+    return c.deliver_by is None or plan.delivery <= c.deliver_by
+
+
+def cheapest_parcel_pricer(
+    request: QuoteRequest, ctx: QuoteContext, lane: Lane, plans: list[ServicePlan]
+) -> Pricer:
+    """The least total over the parcel services that meet the constraints, for one parcel."""
+    usable = [
+        p for p in plans if p.service.spec.mode == "parcel" and _meets_constraints(request, p)
+    ]
+    residential = request.shipment.destination.residential
+    zip5 = lane.destination.zip5
+
+    def price(outer: Dimensions, gross: Mass) -> Decimal | None:
+        sides = (outer.length.nm, outer.width.nm, outer.height.nm)
+        best: int | None = None
+        for plan in usable:
+            priced = price_parcel(
+                ctx.registry.rules(plan.service),
+                sides,
+                gross.ng,
+                plan.zone,
+                residential,
+                zip5,
+                plan.ship_day,
+            )
+            if isinstance(priced, ParcelPrice) and (best is None or priced.total < best):
+                best = priced.total
+        return None if best is None else cents_to_decimal(best)
+
+    return price
+
+
+def pack_items(
+    request: QuoteRequest, ctx: QuoteContext, lane: Lane, plans: list[ServicePlan]
+) -> tuple[Shipment, PackResult]:
+    """Cartonize the shipment's items, priced by the cheapest eligible service; the packed boxes
+    become its parcels. A unit that cannot be packed is an error naming its item."""
+    shipment = request.shipment
+    pack_request = PackRequest(
+        items=shipment.items, boxes=shipment.boxes, options=shipment.pack_options
+    )
+    packing = cartonize(pack_request, cheapest_parcel_pricer(request, ctx, lane, plans))
+    if packing.unpacked:
+        index = {it.sku: k for k, it in enumerate(shipment.items)}
+        raise InputError(
+            [
+                Problem(
+                    f"shipment.items[{index[u.sku]}]",
+                    f"unit {u.unit} of {u.sku} cannot be packed: {u.message}",
+                )
+                for u in packing.unpacked
+            ]
+        )
+    parcels = [Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes]
+    return shipment.model_copy(update={"parcels": parcels}), packing
+
+
+def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None) -> QuoteResponse:
+    """Price every service for the shipment and choose under the request's policy."""
+    lane = resolve_lane(request.shipment, ctx.directory, now or datetime.now(UTC))
+    plans, ineligible = plan_services(request, ctx, lane)
+    shipment, packing = request.shipment, None
+    if shipment.items:
+        shipment, packing = pack_items(request, ctx, lane, plans)
+    rates: list[Rate] = []
+    limits = request.constraints
+    for plan in plans:
+        service = plan.service
+        priced = price_service(ctx, service, shipment, lane, plan.zone, plan.ship_day)
+        if isinstance(priced, NotCarried):
+            _reject(ineligible, service, priced.reason, priced.message)
+            continue
+        rate = build_rate(
+            service, priced, plan.zone, plan.transit_days, plan.ship_day, plan.delivery
+        )
+        if limits.max_transit_days is not None and plan.transit_days > limits.max_transit_days:
+            _reject(
+                ineligible,
+                service,
+                Reason.TRANSIT_TOO_LONG,
+                f"{plan.transit_days} transit days (limit {limits.max_transit_days}); "
+                f"would cost {rate.currency} {rate.total}",
+            )
+            continue
+        if limits.deliver_by is not None and plan.delivery > limits.deliver_by:
+            _reject(
+                ineligible,
+                service,
+                Reason.MISSES_DELIVER_BY,
+                f"estimated delivery {plan.delivery} is after {limits.deliver_by}; "
+                f"would cost {rate.currency} {rate.total}",
+            )
+            continue
+        rates.append(rate)
     ranked = rank(rates, request.policy, request.best_value)
     return QuoteResponse(
         rates=ranked,
         choice=ranked[0] if ranked else None,
         explanation=explain(ranked, request.policy, request.best_value, len(ineligible)),
-        ineligible=ineligible,
+        ineligible=sorted(ineligible, key=lambda i: (i.carrier, i.service)),
         policy=request.policy,
+        packing=packing,
     )
