@@ -306,10 +306,17 @@ BOXES = [
 
 
 def items_request(items: list[dict[str, Any]]) -> QuoteRequest:
-    return QuoteRequest.model_validate({"shipment": {
-        "origin": {"postal_code": "60601"}, "destination": {"postal_code": "94105", "residential": True},
-        "items": items, "boxes": BOXES, "ship_at": "2026-12-01T10:30:00",
-    }})  # fmt: skip
+    return QuoteRequest.model_validate(
+        {
+            "shipment": {
+                "origin": {"postal_code": "60601"},
+                "destination": {"postal_code": "94105", "residential": True},
+                "items": items,
+                "boxes": BOXES,
+                "ship_at": "2026-12-01T10:30:00",
+            }
+        }
+    )
 
 
 def test_quote_with_items_packs_and_prices_the_packing(ctx: QuoteContext) -> None:
