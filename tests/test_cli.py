@@ -106,3 +106,38 @@ def test_rates_validate_and_list(tmp_path: Path) -> None:
         "continental/ground",
         "freightline/ltl",
     }
+
+
+def test_pack_palletize_and_load1d(tmp_path: Path) -> None:
+    order = ROOT / "examples" / "packing" / "order.json"
+    result = runner.invoke(app, ["pack", str(order), "--plot", str(tmp_path / "p.png")])
+    assert result.exit_code == 0, result.output
+    assert "checked" in result.output and (tmp_path / "p.png").stat().st_size > 10_000
+    data = json.loads(runner.invoke(app, ["pack", str(order), "--json"]).stdout)
+    assert {b["box"] for b in data["boxes"]} >= {"OWN_PACKAGING"}
+    pallets = runner.invoke(
+        app, ["palletize", str(ROOT / "examples" / "packing" / "pallets.json"), "--json"]
+    )
+    assert pallets.exit_code == 0 and json.loads(pallets.stdout)["pallets"]
+    one_d = runner.invoke(
+        app, ["load1d", "--capacity", "10", "4", "4", "3", "3", "3", "3", "--json"]
+    )
+    assert json.loads(one_d.stdout)["bins"] == [[4, 3, 3], [4, 3, 3]]
+
+
+def test_pack_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "items": [{"sku": "A", "dimensions": "1x1x1 in", "weight": "1 lb", "quantity": 0}],
+                "boxes": [],
+            }
+        )
+    )
+    result = runner.invoke(app, ["pack", str(bad)])
+    assert (
+        result.exit_code == 2 and "items[0].quantity" in result.output and "boxes" in result.output
+    )
+    result = runner.invoke(app, ["load1d", "--capacity", "10", "11"])
+    assert result.exit_code == 2 and "at most the capacity" in result.output
