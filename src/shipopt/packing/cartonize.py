@@ -349,6 +349,7 @@ def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
     best_left: list[PItem] = []
     starts = 0
     if items:
+        floor = _box_lower_bound(items, catalog, usable)
         for n, (order, merit) in enumerate(_orders(items, rng, opts.max_starts, by_cost)):
             if starts and time.perf_counter() > deadline:
                 break
@@ -358,6 +359,8 @@ def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
             cand = (len(left), packed.key(catalog, by_cost))
             if best is None or cand < (len(best_left), best.key(catalog, by_cost)):
                 best, best_left = packed, left
+            if not by_cost and not best_left and len(best.boxes) <= floor:
+                break  # the box count meets its lower bound; later starts could only trim volume
         assert best is not None
         if len(items) <= EXACT_UNITS and len(best.boxes) > 1 and not best_left:
             single = search.best_single(items)
@@ -400,6 +403,15 @@ def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
         else sum((s for s in shipping if s is not None), Decimal(0)),
         starts=starts,
         seconds=round(time.perf_counter() - started, 4),
+    )
+
+
+def _box_lower_bound(items: list[PItem], catalog: Catalog, usable: list[int]) -> int:
+    """No packing uses fewer boxes than the volume or the weight needs of the largest box."""
+    volume = max(catalog.volume[b] for b in usable)
+    payload = max(catalog.capacity[b] for b in usable)
+    return max(
+        1, -(-sum(i.volume for i in items) // volume), -(-sum(i.weight for i in items) // payload)
     )
 
 

@@ -77,6 +77,7 @@ class Bin:
         "W",
         "capacity",
         "eps",
+        "has_fragile",
         "placed",
         "support",
         "track_loads",
@@ -101,6 +102,7 @@ class Bin:
         self.eps: list[tuple[int, int, int]] = [(0, 0, 0)]
         self.weight = 0
         self.volume = 0
+        self.has_fragile = False
 
     def _fits(self, x: int, y: int, z: int, dx: int, dy: int, dz: int) -> bool:
         if x + dx > self.W or y + dy > self.D or z + dz > self.H:
@@ -155,6 +157,8 @@ class Bin:
             return None
         best: tuple[tuple[int, ...], int, int] | None = None
         for ei, (x, y, z) in enumerate(self.eps):
+            if merit == "dbl" and best is not None:
+                break  # points are sorted by (z, y, x): the first feasible point wins
             for ri, (dx, dy, dz) in enumerate(item.rots):
                 if not self._fits(x, y, z, dx, dy, dz):
                     continue
@@ -176,6 +180,8 @@ class Bin:
             for p in self.placed:
                 if (p.z >= top if item.fragile else p.z == top) and _xy_overlap(p, x, y, dx, dy):
                     return False
+        if self.support is None and not self.has_fragile and not self.track_loads:
+            return True
         supports = self._supports(x, y, z, dx, dy)
         if supports is None:
             return False
@@ -234,6 +240,7 @@ class Bin:
                 below = sum(a for _, a in p.supports)
                 stack.extend((q, w * a / below) for q, a in p.supports)
         self.placed.append(placed)
+        self.has_fragile = self.has_fragile or item.fragile
         self.weight += item.weight
         self.volume += dx * dy * dz
         self._update_eps(placed)
@@ -266,17 +273,22 @@ class Bin:
             (x, ey, z),
             (x, y, ez),
         ]
-        points = set(self.eps)
-        points.update(new)
-        kept = []
-        for px, py, pz in points:
-            if px >= self.W or py >= self.D or pz >= self.H:
+        # old points were clear of earlier items: test them against the new one only
+        kept = [
+            (px, py, pz)
+            for px, py, pz in self.eps
+            if not (x <= px < ex and y <= py < ey and z <= pz < ez)
+        ]
+        known = set(kept)
+        for px, py, pz in new:
+            if (px, py, pz) in known or px >= self.W or py >= self.D or pz >= self.H:
                 continue
             if any(
                 p.x <= px < p.x + p.dx and p.y <= py < p.y + p.dy and p.z <= pz < p.z + p.dz
                 for p in self.placed
             ):
                 continue
+            known.add((px, py, pz))
             kept.append((px, py, pz))
         kept.sort(key=lambda t: (t[2], t[1], t[0]))
         self.eps = kept
