@@ -13,6 +13,7 @@ from rich.table import Table
 
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.cli.render import quote_tables
+from shipopt.cli.route import route_app
 from shipopt.domain.packing import PackedBox, PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions
 from shipopt.domain.quote import QuoteRequest
@@ -29,6 +30,7 @@ from shipopt.settings import Settings
 app = typer.Typer(help="shipopt: rate, pack, route and plan shipments.", no_args_is_help=True)
 rates_app = typer.Typer(help="Rate tables: validate and list.", no_args_is_help=True)
 app.add_typer(rates_app, name="rates")
+app.add_typer(route_app, name="route")
 console = Console()
 
 TablesOpt = Annotated[

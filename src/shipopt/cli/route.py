@@ -1,0 +1,177 @@
+"""``shipopt route solve``: a routing request (JSON) or a VRPLIB / Solomon instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shipopt.cli.errors import fail, load_json, user_errors
+from shipopt.domain.routing import RoutingRequest, RoutingResult
+from shipopt.errors import Problem
+from shipopt.pipeline.route import plan_routes
+from shipopt.routing.data import RouteSet
+from shipopt.routing.evaluate import Evaluation
+from shipopt.routing.instances import Instance, Rounding, read_solomon, read_vrplib, write_sol
+from shipopt.routing.solve import SolverName, solve
+
+route_app = typer.Typer(help="Vehicle routing for the own fleet.", no_args_is_help=True)
+console = Console()
+
+
+def _plot_xy(
+    coords: list[tuple[float, float]],
+    routes: list[list[int]],
+    depots: list[int],
+    path: Path,
+    title: str,
+) -> None:
+    try:
+        import matplotlib
+    except ImportError:
+        fail([Problem("--plot", "needs matplotlib: pip install 'shipopt[plot]'")])
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 7))
+    xs, ys = zip(*coords, strict=True)
+    ax.scatter(xs, ys, s=8, c="grey")
+    for k, r in enumerate(routes):
+        pts = [coords[i] for i in r]
+        ax.plot(
+            [p[0] for p in pts], [p[1] for p in pts], lw=1.2, color=plt.get_cmap("tab20")(k % 20)
+        )
+    ax.scatter(
+        [coords[d][0] for d in depots], [coords[d][1] for d in depots], s=80, c="red", marker="s"
+    )
+    ax.set_title(title, fontsize=10)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    console.print(f"plot: {path}")
+
+
+def _show_request(result: RoutingResult) -> None:
+    for n, r in enumerate(result.routes, 1):
+        table = Table(
+            title=f"Route {n}: {r.vehicle_type} from {r.depot}, {r.departure}-{r.return_time}, "
+            f"{r.distance_km} km, {r.duration_minutes} min, cost {r.cost}"
+        )
+        for col in ("stop", "arrival", "service start", "departure"):
+            table.add_column(col)
+        for v in r.visits:
+            table.add_row(v.stop, str(v.arrival), str(v.service_start), str(v.departure))
+        console.print(table)
+    for d in result.dropped:
+        console.print(
+            f"[yellow]dropped[/] {d.stop}: {d.reason}"
+            + (f" (penalty {d.penalty})" if d.penalty else ""),
+            highlight=False,
+        )
+    state = (
+        "[green]feasible[/]"
+        if result.feasible
+        else f"[red]infeasible[/]: {'; '.join(result.violations)}"
+    )
+    console.print(
+        f"total cost {result.total_cost}, {result.total_distance_km} km, "
+        f"{result.vehicles_used} vehicle(s), "
+        f"solver {result.solver}; {state}"
+    )
+
+
+def _show_instance(inst: Instance, routes: RouteSet, ev: Evaluation) -> None:
+    scale = inst.scale
+    for n, r in enumerate(ev.routes, 1):
+        stops = " ".join(f"{v.location}@{v.start / scale:g}" for v in r.visits)
+        console.print(
+            f"Route #{n}: distance {r.distance / scale:g}, load {r.load[0]}: {stops}",
+            highlight=False,
+        )
+    state = (
+        "[green]feasible[/]"
+        if ev.feasible
+        else f"[red]infeasible[/]: {'; '.join(ev.violations[:5])}"
+    )
+    console.print(
+        f"{inst.name}: cost {ev.cost / scale:g} ({inst.rounding} arithmetic), "
+        f"{len(ev.routes)} vehicle(s), "
+        f"{len(ev.dropped)} dropped, solver {routes.solver}; {state}"
+    )
+
+
+@route_app.command("solve")
+def route_solve(
+    source: Annotated[Path, typer.Argument(help="Request .json, VRPLIB .vrp or Solomon .txt")],
+    solver: Annotated[str, typer.Option(help="ortools, pyvrp, auto, savings or nearest.")] = "auto",
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds (default: the request's, or 10).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
+    rounding: Annotated[str | None, typer.Option(help="Instances: dimacs, round or exact.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Draw the routes to this PNG.")] = None,
+    write_solution: Annotated[
+        Path | None, typer.Option("--write-sol", help="Instances: VRPLIB .sol file.")
+    ] = None,
+) -> None:
+    """Plan routes: which stops each vehicle serves, in what order and when; which are dropped."""
+    if solver not in ("ortools", "pyvrp", "auto", "savings", "nearest"):
+        fail([Problem("--solver", f"unknown solver {solver!r}")])
+    if source.suffix == ".json":
+        payload = load_json(str(source), lambda p: Path(p).read_text(encoding="utf-8"))
+        with user_errors():
+            request = RoutingRequest.model_validate(payload)
+            update = {"solver": solver}
+            if time_limit is not None:
+                update["time_limit"] = time_limit  # type: ignore[assignment]
+            if seed is not None:
+                update["seed"] = seed  # type: ignore[assignment]
+            request = RoutingRequest.model_validate({**request.model_dump(), **update})
+            result = plan_routes(request)
+        if as_json:
+            typer.echo(result.model_dump_json(indent=2))
+        else:
+            _show_request(result)
+        return
+    with user_errors():
+        if source.suffix == ".vrp":
+            inst = read_vrplib(source, (rounding or "round"))  # type: ignore[arg-type]
+        elif source.suffix == ".txt":
+            inst = read_solomon(source, (rounding or "dimacs"))  # type: ignore[arg-type]
+        else:
+            fail([Problem(str(source), "expected .json, .vrp or .txt")])
+        routes, ev = solve(inst.data, solver, time_limit or 10.0, seed or 0)  # type: ignore[arg-type]
+    if as_json:
+        import json
+
+        typer.echo(
+            json.dumps(
+                {
+                    "instance": inst.name,
+                    "cost": ev.cost / inst.scale,
+                    "feasible": ev.feasible,
+                    "routes": [list(r.visits) for r in routes.routes if r.visits],
+                    "violations": list(ev.violations),
+                    "solver": routes.solver,
+                }
+            )
+        )
+    else:
+        _show_instance(inst, routes, ev)
+    if write_solution is not None:
+        write_sol(write_solution, routes, ev.cost, inst.scale)
+    if plot is not None and inst.data.coords is not None:
+        coords = [(float(x), float(y)) for x, y in inst.data.coords]
+        _plot_xy(
+            coords,
+            [[0, *r.visits, 0] for r in routes.routes if r.visits],
+            [0],
+            plot,
+            f"{inst.name}: {ev.cost / inst.scale:g}",
+        )
+
+
+_ = (Rounding, SolverName)

@@ -1,0 +1,135 @@
+"""Schedule, cost and check a set of routes against the problem data, independently of any solver.
+
+A vehicle leaves its start depot as late as it can without waiting longer at its first stop
+(never before its shift starts), serves each stop at the earliest moment its windows allow,
+and returns to its end depot. Route duration is return time minus departure time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shipopt.routing.data import RouteSet, RoutingData
+
+
+@dataclass(frozen=True)
+class Visit:
+    location: int
+    arrival: int
+    start: int  # service start (after waiting)
+    departure: int
+
+
+@dataclass(frozen=True)
+class RouteReport:
+    vehicle_type: int
+    visits: tuple[Visit, ...]
+    departure: int
+    return_time: int
+    distance: int
+    duration: int
+    load: tuple[int, ...]
+    cost: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    routes: tuple[RouteReport, ...]
+    dropped: tuple[int, ...]
+    distance: int
+    cost: int  # routes plus drop penalties
+    violations: tuple[str, ...]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations
+
+
+def _start_at(windows: tuple[tuple[int, int], ...], arrival: int) -> int | None:
+    for early, late in windows:
+        if arrival <= late:
+            return max(arrival, early)
+    return None
+
+
+def evaluate(data: RoutingData, result: RouteSet) -> Evaluation:
+    """Every violation, with the cost the routes really have."""
+    problems: list[str] = []
+    seen: dict[int, int] = {}
+    reports = []
+    used = [0] * len(data.vehicle_types)
+    for r_idx, route in enumerate(result.routes):
+        if not 0 <= route.vehicle_type < len(data.vehicle_types):
+            problems.append(f"route {r_idx}: unknown vehicle type {route.vehicle_type}")
+            continue
+        vt = data.vehicle_types[route.vehicle_type]
+        used[route.vehicle_type] += 1
+        if not route.visits:
+            continue
+        for loc in route.visits:
+            if not data.n_depots <= loc < data.n:
+                problems.append(f"route {r_idx}: {loc} is not a stop")
+            seen[loc] = seen.get(loc, 0) + 1
+        if any(not data.n_depots <= loc < data.n for loc in route.visits):
+            continue
+        first = route.visits[0]
+        travel0 = int(data.duration[vt.start, first])
+        first_early = data.windows[first][0][0]
+        departure = max(vt.shift_start, first_early - travel0)
+        t, prev, dist, visits = departure, vt.start, 0, []
+        for loc in route.visits:
+            dist += int(data.distance[prev, loc])
+            arrival = t + int(data.duration[prev, loc])
+            start = _start_at(data.windows[loc], arrival)
+            if start is None:
+                problems.append(
+                    f"route {r_idx}: reaches {data.name(loc)} at {arrival}, after its windows"
+                )
+                start = arrival
+            t = start + int(data.service[loc])
+            visits.append(Visit(loc, arrival, start, t))
+            prev = loc
+        dist += int(data.distance[prev, vt.end])
+        back = t + int(data.duration[prev, vt.end])
+        duration = back - departure
+        load = tuple(
+            int(sum(data.demand[loc, d] for loc in route.visits)) for d in range(data.dims)
+        )
+        if any(l > c for l, c in zip(load, vt.capacity, strict=True)):
+            problems.append(f"route {r_idx}: load {load} over capacity {vt.capacity}")
+        if back > vt.shift_end:
+            problems.append(
+                f"route {r_idx}: returns at {back}, after the shift ends at {vt.shift_end}"
+            )
+        if vt.max_duration is not None and duration > vt.max_duration:
+            problems.append(f"route {r_idx}: lasts {duration}, over {vt.max_duration}")
+        if vt.max_distance is not None and dist > vt.max_distance:
+            problems.append(f"route {r_idx}: drives {dist}, over {vt.max_distance}")
+        cost = vt.fixed_cost + vt.unit_distance_cost * dist + vt.unit_duration_cost * duration
+        reports.append(
+            RouteReport(
+                route.vehicle_type, tuple(visits), departure, back, dist, duration, load, cost
+            )
+        )
+    for t_idx, vt in enumerate(data.vehicle_types):
+        if used[t_idx] > vt.count:
+            problems.append(f"vehicle type {t_idx} used {used[t_idx]} times, {vt.count} available")
+    for loc, count in seen.items():
+        if count > 1:
+            problems.append(f"{data.name(loc)} visited {count} times")
+    dropped = tuple(sorted(set(result.dropped)))
+    for loc in dropped:
+        if loc in seen:
+            problems.append(f"{data.name(loc)} both visited and dropped")
+        elif data.required[loc]:
+            problems.append(f"{data.name(loc)} is required but dropped")
+    missing = [loc for loc in data.stops if loc not in seen and loc not in dropped]
+    problems += [f"{data.name(loc)} neither visited nor dropped" for loc in missing]
+    penalty = int(sum(int(data.penalty[loc]) for loc in dropped))
+    return Evaluation(
+        routes=tuple(reports),
+        dropped=dropped,
+        distance=sum(r.distance for r in reports),
+        cost=sum(r.cost for r in reports) + penalty,
+        violations=tuple(problems),
+    )

@@ -1,0 +1,125 @@
+"""OR-Tools routing backend (the only module that imports ortools' routing library).
+
+Supports everything in :class:`RoutingData`, including several time windows per stop (gaps are
+removed from the time dimension). First solution by path cheapest arc, then guided local search
+until the time limit. OR-Tools' routing search takes no seed; it is deterministic for a given
+input and time limit except where the limit cuts the search.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from shipopt.routing.data import HORIZON, Route, RouteSet, RoutingData
+
+CAP = 2**40
+
+
+def solve_ortools(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
+    del seed  # no seed parameter in OR-Tools routing
+    starts, ends, types = [], [], []
+    for t, vt in enumerate(data.vehicle_types):
+        for _ in range(vt.count):
+            starts.append(vt.start)
+            ends.append(vt.end)
+            types.append(t)
+    if not types:
+        return RouteSet((), tuple(data.stops), "ortools", failure="no vehicles")
+    manager = pywrapcp.RoutingIndexManager(data.n, len(types), starts, ends)
+    model = pywrapcp.RoutingModel(manager)
+    dist = data.distance
+    dur = data.duration
+    service = data.service
+
+    def cost_cb(t: int):  # type: ignore[no-untyped-def]
+        vt = data.vehicle_types[t]
+
+        def cb(i: int, j: int) -> int:
+            a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+            return int(
+                vt.unit_distance_cost * dist[a, b]
+                + vt.unit_duration_cost * (dur[a, b] + service[a])
+            )
+
+        return model.RegisterTransitCallback(cb)
+
+    cost_index = {t: cost_cb(t) for t in set(types)}
+    for v, t in enumerate(types):
+        model.SetArcCostEvaluatorOfVehicle(cost_index[t], v)
+        model.SetFixedCostOfVehicle(data.vehicle_types[t].fixed_cost, v)
+
+    def time_cb(i: int, j: int) -> int:
+        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+        return int(service[a] + dur[a, b])
+
+    time_index = model.RegisterTransitCallback(time_cb)
+    finite = [w[-1][1] for w in data.windows if w[-1][1] < HORIZON]
+    finite += [vt.shift_end for vt in data.vehicle_types if vt.shift_end < HORIZON]
+    horizon = max(finite) + 1 if finite else int(dur.max()) * data.n + int(service.sum()) + 1
+    model.AddDimension(time_index, horizon, horizon, False, "time")
+    time_dim = model.GetDimensionOrDie("time")
+    for loc in data.stops:
+        idx = manager.NodeToIndex(loc)
+        wins = data.windows[loc]
+        var = time_dim.CumulVar(idx)
+        var.SetRange(min(wins[0][0], horizon), min(wins[-1][1], horizon))
+        for (_, late), (early, _) in pairwise(wins):
+            if early - 1 >= late + 1:
+                var.RemoveInterval(late + 1, early - 1)
+    for v, t in enumerate(types):
+        vt = data.vehicle_types[t]
+        start, end = model.Start(v), model.End(v)
+        time_dim.CumulVar(start).SetRange(min(vt.shift_start, horizon), min(vt.shift_end, horizon))
+        time_dim.CumulVar(end).SetRange(min(vt.shift_start, horizon), min(vt.shift_end, horizon))
+        if vt.max_duration is not None:
+            model.solver().Add(time_dim.CumulVar(end) - time_dim.CumulVar(start) <= vt.max_duration)
+        model.AddVariableMinimizedByFinalizer(time_dim.CumulVar(end))
+        model.AddVariableMaximizedByFinalizer(time_dim.CumulVar(start))
+    for d in range(data.dims):
+
+        def demand_cb(i: int, d: int = d) -> int:
+            return int(data.demand[manager.IndexToNode(i), d])
+
+        idx = model.RegisterUnaryTransitCallback(demand_cb)
+        model.AddDimensionWithVehicleCapacity(
+            idx, 0, [data.vehicle_types[t].capacity[d] for t in types], True, f"load{d}"
+        )
+    if any(vt.max_distance is not None for vt in data.vehicle_types):
+
+        def dist_cb(i: int, j: int) -> int:
+            return int(dist[manager.IndexToNode(i), manager.IndexToNode(j)])
+
+        didx = model.RegisterTransitCallback(dist_cb)
+        model.AddDimensionWithVehicleCapacity(
+            didx, 0, [data.vehicle_types[t].max_distance or CAP for t in types], True, "distance"
+        )
+    for loc in data.stops:
+        if not data.required[loc]:
+            model.AddDisjunction([manager.NodeToIndex(loc)], int(data.penalty[loc]))
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
+    solution = model.SolveWithParameters(params)
+    if solution is None:
+        return RouteSet(
+            (), tuple(data.stops), "ortools", failure="no solution found within the time limit"
+        )
+    routes, visited = [], set()
+    for v, t in enumerate(types):
+        idx = model.Start(v)
+        visits = []
+        idx = solution.Value(model.NextVar(idx))
+        while not model.IsEnd(idx):
+            visits.append(manager.IndexToNode(idx))
+            idx = solution.Value(model.NextVar(idx))
+        if visits:
+            routes.append(Route(t, tuple(visits)))
+            visited.update(visits)
+    return RouteSet(
+        tuple(routes), tuple(loc for loc in data.stops if loc not in visited), "ortools"
+    )

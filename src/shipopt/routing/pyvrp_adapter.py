@@ -1,0 +1,89 @@
+"""PyVRP backend (the only module that imports pyvrp).
+
+Supports capacities in several dimensions, one time window per stop, vehicle types with fixed and
+unit costs, shifts, maximum duration and distance, several depots, and optional stops (a stop's
+drop penalty becomes its prize). Stops with more than one time window are not supported here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from shipopt.routing.data import HORIZON, Route, RouteSet, RoutingData
+
+BIG = 2**62
+
+
+def supported(data: RoutingData) -> str | None:
+    """Why PyVRP cannot take this problem, or None."""
+    if not data.single_windows():
+        return "a stop has more than one time window"
+    return None
+
+
+def solve_pyvrp(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    why = supported(data)
+    if why:
+        return RouteSet((), tuple(data.stops), "pyvrp", failure=f"not supported: {why}")
+    coords = data.coords if data.coords is not None else np.zeros((data.n, 2))
+    locations = [pyvrp.Location(float(x), float(y)) for x, y in coords]
+    depots = [
+        pyvrp.Depot(d, tw_early=data.windows[d][0][0], tw_late=min(data.windows[d][0][1], BIG))
+        for d in range(data.n_depots)
+    ]
+    clients = [
+        pyvrp.Client(
+            loc,
+            delivery=[int(q) for q in data.demand[loc]],
+            service_duration=int(data.service[loc]),
+            tw_early=data.windows[loc][0][0],
+            tw_late=min(data.windows[loc][0][1], BIG),
+            prize=int(data.penalty[loc]),
+            required=bool(data.required[loc]),
+        )
+        for loc in data.stops
+    ]
+    types = [
+        pyvrp.VehicleType(
+            num_available=vt.count,
+            capacity=list(vt.capacity),
+            start_depot=vt.start,
+            end_depot=vt.end,
+            fixed_cost=vt.fixed_cost,
+            tw_early=vt.shift_start,
+            tw_late=min(vt.shift_end, BIG) if vt.shift_end < HORIZON else BIG,
+            shift_duration=vt.max_duration if vt.max_duration is not None else BIG,
+            max_distance=vt.max_distance if vt.max_distance is not None else BIG,
+            unit_distance_cost=vt.unit_distance_cost,
+            unit_duration_cost=vt.unit_duration_cost,
+        )
+        for vt in data.vehicle_types
+    ]
+    matrices: list[Any] = [
+        np.asarray(data.distance, dtype=np.int64),
+        np.asarray(data.duration, dtype=np.int64),
+    ]
+    problem = pyvrp.ProblemData(locations, clients, depots, types, matrices[:1], matrices[1:])
+    result = pyvrp.solve(
+        problem, MaxRuntime(time_limit), seed=seed, collect_stats=False, display=False
+    )
+    if not result.is_feasible():
+        return RouteSet(
+            (),
+            tuple(data.stops),
+            "pyvrp",
+            failure="no feasible solution found within the time limit",
+        )
+    routes = []
+    visited: set[int] = set()
+    for route in result.best.routes():
+        visits = tuple(data.n_depots + a.idx for a in route.schedule() if a.is_client())
+        visited.update(visits)
+        routes.append(Route(route.vehicle_type(), visits))
+    dropped = tuple(loc for loc in data.stops if loc not in visited)
+    return RouteSet(tuple(routes), dropped, "pyvrp")
