@@ -1,0 +1,135 @@
+"""Single-container loading with blocks of identical boxes (after the simple-block idea of
+Fanslau and Bortfeldt, 2010): the free space nearest the container's back-bottom-left corner is
+filled with a block of ``nx x ny x nz`` boxes of one type in one orientation, the rest of the
+space is split into three residual cuboids, and so on. Randomized greedy starts (seeded) keep the
+loading with the most volume. Suits loads with few box types and many copies (pallets, trailers).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+Rot = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class BoxKind:
+    """A box type: the extents it may take (its allowed orientations) and how many there are."""
+
+    rots: tuple[Rot, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class PlacedBlock:
+    kind: int
+    x: int
+    y: int
+    z: int
+    rot: Rot
+    nx: int
+    ny: int
+    nz: int
+
+    @property
+    def boxes(self) -> int:
+        return self.nx * self.ny * self.nz
+
+    @property
+    def volume(self) -> int:
+        return self.boxes * self.rot[0] * self.rot[1] * self.rot[2]
+
+
+Space = tuple[int, int, int, int, int, int]  # x, y, z, dx, dy, dz
+
+
+def _candidates(
+    space: Space, kinds: list[BoxKind], left: list[int]
+) -> list[tuple[int, PlacedBlock]]:
+    x, y, z, dx, dy, dz = space
+    out = []
+    for k, kind in enumerate(kinds):
+        if left[k] == 0:
+            continue
+        for rot in kind.rots:
+            a, b, c = rot
+            mx, my, mz = dx // a, dy // b, dz // c
+            if not (mx and my and mz):
+                continue
+            n = left[k]
+            # fill x, then y, then z (and the other way round) within the count available
+            for first in ("xyz", "zyx", "yxz"):
+                sizes = {"x": mx, "y": my, "z": mz}
+                got = {"x": 1, "y": 1, "z": 1}
+                remaining = n
+                for axis in first:
+                    other = got["x"] * got["y"] * got["z"] // got[axis]
+                    got[axis] = max(1, min(sizes[axis], remaining // other))
+                block = PlacedBlock(k, x, y, z, rot, got["x"], got["y"], got["z"])
+                if block.boxes <= n:
+                    out.append((block.volume, block))
+    return out
+
+
+def _split(space: Space, block: PlacedBlock) -> list[Space]:
+    """The residual spaces beside, in front of and above the block: of the two ways to cut the
+    floor, the one leaving the largest single space."""
+    x, y, z, dx, dy, dz = space
+    bx, by, bz = block.nx * block.rot[0], block.ny * block.rot[1], block.nz * block.rot[2]
+    rx, ry, rz = dx - bx, dy - by, dz - bz
+    above = (x, y, z + bz, bx, by, rz)
+    cuts = (
+        [(x + bx, y, z, rx, dy, dz), (x, y + by, z, bx, ry, dz), above],
+        [(x, y + by, z, dx, ry, dz), (x + bx, y, z, rx, by, dz), above],
+    )
+    best = max(cuts, key=lambda c: max(s[3] * s[4] * s[5] for s in c))
+    return [s for s in best if s[3] > 0 and s[4] > 0 and s[5] > 0]
+
+
+def _waste(space: Space, block: PlacedBlock, smallest: int) -> int:
+    """Volume of the residual spaces too thin for any box left."""
+    return sum(s[3] * s[4] * s[5] for s in _split(space, block) if min(s[3], s[4], s[5]) < smallest)
+
+
+def load(
+    container: tuple[int, int, int], kinds: list[BoxKind], rng: random.Random, greed: int
+) -> tuple[int, list[PlacedBlock]]:
+    """One greedy loading; each step picks among the ``greed`` largest blocks at random."""
+    left = [k.count for k in kinds]
+    spaces: list[Space] = [(0, 0, 0, *container)]
+    placed: list[PlacedBlock] = []
+    volume = 0
+    while spaces:
+        spaces.sort(key=lambda s: (s[2], s[1], s[0]))
+        space = spaces.pop(0)
+        smallest = min(
+            (min(min(r) for r in k.rots) for k, n in zip(kinds, left, strict=True) if n), default=0
+        )
+        options = sorted(
+            ((vol - _waste(space, b, smallest), b) for vol, b in _candidates(space, kinds, left)),
+            key=lambda t: -t[0],
+        )
+        if not options:
+            continue
+        _, block = options[rng.randrange(min(greed, len(options)))] if greed > 1 else options[0]
+        placed.append(block)
+        left[block.kind] -= block.boxes
+        volume += block.volume
+        spaces += _split(space, block)
+    return volume, placed
+
+
+def best_loading(
+    container: tuple[int, int, int], kinds: list[BoxKind], time_limit: float, seed: int = 0
+) -> tuple[int, list[PlacedBlock]]:
+    """The most loaded volume over a deterministic greedy start and seeded randomized starts."""
+    rng = random.Random(seed)
+    deadline = time.perf_counter() + time_limit
+    best = load(container, kinds, rng, 1)
+    while time.perf_counter() < deadline:
+        trial = load(container, kinds, rng, rng.choice((2, 3, 4)))
+        if trial[0] > best[0]:
+            best = trial
+    return best

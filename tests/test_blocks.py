@@ -1,0 +1,69 @@
+"""Block loading: every loading passes the independent checker with full (100%) base support."""
+
+import random
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shipopt.packing.blocks import BoxKind, best_loading, load
+from shipopt.packing.checker import CheckItem, check_box
+from shipopt.packing.extreme_points import rotations
+
+
+def expand(blocks: list, kinds: list[BoxKind]) -> list[CheckItem]:  # type: ignore[type-arg]
+    out = []
+    for b in blocks:
+        a, w, h = b.rot
+        for i in range(b.nx):
+            for j in range(b.ny):
+                for k in range(b.nz):
+                    out.append(
+                        CheckItem(
+                            f"k{b.kind}",
+                            b.x + i * a,
+                            b.y + j * w,
+                            b.z + k * h,
+                            a,
+                            w,
+                            h,
+                            size=kinds[b.kind].rots[0],
+                            weight=1,
+                        )
+                    )
+    return out
+
+
+def test_identical_boxes_fill_exactly() -> None:
+    kinds = [BoxKind(rotations(2, 3, 4, "any"), 100)]
+    volume, blocks = best_loading((6, 6, 8), kinds, 0.2)
+    assert volume == 6 * 6 * 8  # 12 boxes of 24 fill the container
+    assert check_box((6, 6, 8), 10**9, expand(blocks, kinds), Fraction(1)) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 9),
+            st.integers(1, 9),
+            st.integers(1, 9),
+            st.integers(1, 30),
+            st.sampled_from(["any", "upright", "fixed"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.tuples(st.integers(5, 30), st.integers(5, 30), st.integers(5, 30)),
+    st.integers(0, 5),
+)
+def test_loadings_are_valid_and_fully_supported(
+    types: list, container: tuple[int, int, int], seed: int
+) -> None:  # type: ignore[type-arg]
+    kinds = [BoxKind(rotations(a, b, c, o), n) for a, b, c, n, o in types]
+    volume, blocks = load(container, kinds, random.Random(seed), 3)
+    items = expand(blocks, kinds)
+    assert check_box(container, 10**9, items, Fraction(1)) == []
+    assert volume == sum(i.dx * i.dy * i.dz for i in items)
+    used = [sum(b.boxes for b in blocks if b.kind == k) for k in range(len(kinds))]
+    assert all(u <= kind.count for u, kind in zip(used, kinds, strict=True))
