@@ -29,10 +29,11 @@ from benchmarks.results_io import markdown_table, write
 from shipopt.domain.packing import PackRequest
 from shipopt.domain.parcel import Dimensions
 from shipopt.packing.bin1d import pack_1d
+from shipopt.packing.bins3d import pack_bins
 from shipopt.packing.blocks import BoxKind, best_loading
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.checker import check_pack_result
-from shipopt.packing.extreme_points import PItem, pack_sequence, rotations
+from shipopt.packing.extreme_points import PItem, rotations
 from shipopt.packing.instances import (
     read_boxpacker_boxes,
     read_boxpacker_items,
@@ -78,34 +79,9 @@ def py3dbp_bins(
 def ours_bins(
     bin_dims: tuple[int, int, int], items: list[tuple[int, int, int]], budget: float
 ) -> int:
-    """The extreme-point packer, fixed orientation, best over item orders and merits."""
-    W, D, H = bin_dims
-    base = [PItem(k, rotations(*it, "fixed"), 0) for k, it in enumerate(items)]
-    orders = [
-        sorted(base, key=lambda i: (-i.volume, i.key)),
-        sorted(base, key=lambda i: (-i.rots[0][2], -i.volume, i.key)),
-        sorted(base, key=lambda i: (-max(i.rots[0]), -i.volume, i.key)),
-        sorted(base, key=lambda i: (-i.rots[0][0] * i.rots[0][1], -i.volume, i.key)),
-    ]
-    deadline = time.perf_counter() + budget
-    best = len(items)
-    rng = random.Random(0)
-    k = 0
-    while True:
-        if k < len(orders) * 2:
-            order, merit = orders[k // 2], ("dbl", "contact")[k % 2]
-        else:
-            order = list(orders[0])
-            for _ in range(len(order) // 4):
-                a = rng.randrange(len(order))
-                b = min(len(order) - 1, a + rng.randint(1, 4))
-                order[a], order[b] = order[b], order[a]
-            merit = rng.choice(("dbl", "contact"))
-        bins, _ = pack_sequence(order, W, D, H, 10**18, None, merit)  # type: ignore[arg-type]
-        best = min(best, len(bins))
-        k += 1
-        if time.perf_counter() > deadline:
-            return best
+    """shipopt's 3D bin packing (fixed orientation) within ``budget`` seconds."""
+    pitems = [PItem(k, rotations(*it, "fixed"), 0) for k, it in enumerate(items)]
+    return len(pack_bins(pitems, bin_dims, 10**18, None, budget))
 
 
 def section_mpv(data: Path, budget: float, peer_max_n: int) -> dict[str, Any]:

@@ -344,3 +344,33 @@ def test_checker_catches_violations() -> None:
     ]
     assert check_box((10, 10, 15), 100, heavy[:2], Fraction(0)) == []
     assert check_box((10, 10, 15), 100, heavy, Fraction(0)) == ["a carries 4, over its limit 3"]
+
+
+def test_pack_bins_identical_bins_checked() -> None:
+    from shipopt.packing.bins3d import pack_bins
+    from shipopt.packing.checker import CheckItem, check_box
+
+    rng = __import__("random").Random(3)
+    dims = [(rng.randint(2, 10), rng.randint(2, 10), rng.randint(2, 10)) for _ in range(40)]
+    items = [PItem(k, rotations(*d, "fixed"), 1) for k, d in enumerate(dims)]
+    bins = pack_bins(items, (10, 10, 10), 10**9, None, 0.3)
+    assert sorted(p.item.key for b in bins for p in b.placed) == list(range(40))
+    volume_bound = -(-sum(a * b * c for a, b, c in dims) // 1000)
+    assert len(bins) >= volume_bound
+    for b in bins:
+        placed = [
+            CheckItem(
+                str(p.item.key),
+                p.x,
+                p.y,
+                p.z,
+                p.dx,
+                p.dy,
+                p.dz,
+                size=dims[p.item.key],
+                weight=1,
+                orientation="fixed",
+            )
+            for p in b.placed
+        ]
+        assert check_box((10, 10, 10), 10**9, placed, None) == []
