@@ -297,7 +297,7 @@ def pack_1d(sizes: list[int], capacity: int, time_limit: float = 1.0) -> Packing
         if found is not None:
             return Packing1D(found, lb, True, search.__name__.replace("_", "-"))
     remaining = deadline - time.perf_counter()
-    if remaining > 0:
+    if remaining > 0 and not exact_fill:  # full-bin instances are bin completion's; HiGHS overruns
         exact = arc_flow(sizes, capacity, remaining)
         if exact is not None and len(exact[0]) <= len(best):
             bins, proven = exact
