@@ -385,42 +385,35 @@ def section_ecommerce(n_orders: int, seed: int) -> dict[str, Any]:
 def _smallest_single_box(
     req: PackRequest, pricer: Callable[[Dimensions, Mass], Decimal | None]
 ) -> Decimal | None:
-    """Baseline: the smallest box (by volume) whose inner size holds the items' summed volume and
-    each item by size: one box per order, else one smallest box per unit."""
+    """Baseline "smallest single box that fits": the smallest box (by inner volume) that really
+    holds the whole order (checked by packing it), else the smallest box per unit."""
     boxes = sorted(
         req.boxes, key=lambda b: b.inner.length.nm * b.inner.width.nm * b.inner.height.nm
     )
-    units = [it for it in req.items for _ in range(it.quantity)]
 
-    def fits(b: Any, its: list[Any]) -> bool:
-        inner = sorted((b.inner.length.nm, b.inner.width.nm, b.inner.height.nm))
-        vol = inner[0] * inner[1] * inner[2]
-        ok = all(
-            all(x <= y for x, y in zip(sorted(u.dimensions.sorted_nm()), inner, strict=True))
-            for u in its
+    def fits(box: Any, items: list[Any]) -> bool:
+        trial = PackRequest(
+            items=items, boxes=[box], options=req.options.model_copy(update={"max_starts": 4})
         )
-        return (
-            ok
-            and sum(
-                u.dimensions.length.nm * u.dimensions.width.nm * u.dimensions.height.nm for u in its
-            )
-            <= vol
-        )
+        packed = cartonize(trial)
+        return not packed.unpacked and len(packed.boxes) == 1
 
-    def cost(b: Any, its: list[Any]) -> Decimal | None:
-        price = pricer(b.outer, Mass(b.tare_weight.ng + sum(u.weight.ng for u in its)))
-        return None if price is None else price + b.cost
+    def cost(box: Any, weight_ng: int) -> Decimal | None:
+        price = pricer(box.outer, Mass(box.tare_weight.ng + weight_ng))
+        return None if price is None else price + box.cost
 
-    one = next((b for b in boxes if fits(b, units)), None)
+    total_weight = sum(it.weight.ng * it.quantity for it in req.items)
+    one = next((b for b in boxes if fits(b, list(req.items))), None)
     if one is not None:
-        return cost(one, units)
+        return cost(one, total_weight)
     total = Decimal(0)
-    for u in units:
-        b = next((b for b in boxes if fits(b, [u])), None)
-        c = cost(b, [u]) if b else None
+    for it in req.items:
+        single = it.model_copy(update={"quantity": 1})
+        box = next((b for b in boxes if fits(b, [single])), None)
+        c = cost(box, it.weight.ng) if box else None
         if c is None:
             return None
-        total += c
+        total += c * it.quantity
     return total
 
 

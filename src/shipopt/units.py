@@ -151,7 +151,8 @@ class Mass:
         return Mass(self.ng + other.ng)
 
     def __str__(self) -> str:
-        return f"{self.to('lb').normalize():f} lb"
+        """For display: pounds to three places (the value itself stays exact)."""
+        return f"{self.to('lb').quantize(Decimal('0.001')).normalize():f} lb"
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -194,7 +195,8 @@ class Length:
         return Decimal(self.nm) / NM_PER[_canonical_unit(unit, NM_PER, "length")]
 
     def __str__(self) -> str:
-        return f"{self.to('in').normalize():f} in"
+        """For display: inches to three places (the value itself stays exact)."""
+        return f"{self.to('in').quantize(Decimal('0.001')).normalize():f} in"
 
     @classmethod
     def __get_pydantic_core_schema__(

@@ -62,7 +62,7 @@ class PackOptions(Frozen):
     )
     time_limit: float = Field(default=1.0, gt=0, le=600, description="Seconds, a cap.")
     seed: int = 0
-    max_starts: int = Field(default=24, ge=1, le=100_000, description="Improvement restarts.")
+    max_starts: int = Field(default=48, ge=1, le=100_000, description="Improvement restarts.")
 
 
 class PackRequest(Frozen):

@@ -275,9 +275,9 @@ def _orders(
     ]
     plans: list[tuple[list[PItem], Merit]] = []
     merits: tuple[Merit, ...] = ("dbl", "contact")
-    for merit in merits:
+    for sorted_merit in merits:
         for k in keys:
-            plans.append((sorted(items, key=k), merit))
+            plans.append((sorted(items, key=k), sorted_merit))
     base = sorted(items, key=keys[0])
     if by_cost:
         plans = [p for pair in zip(plans, [(o, m) for o, m in plans], strict=True) for p in pair]
@@ -288,7 +288,15 @@ def _orders(
             a = rng.randrange(len(order))
             b = min(len(order) - 1, a + rng.randint(1, 3))
             order[a], order[b] = order[b], order[a]
-        plans.append((order, rng.choice(("dbl", "contact"))))
+        merit: Merit = rng.choice(("dbl", "contact", "first"))
+        if merit == "first":  # try the units' rotations in a shuffled order
+            order = [
+                PItem(
+                    i.key, tuple(rng.sample(i.rots, len(i.rots))), i.weight, i.fragile, i.max_stack
+                )
+                for i in order
+            ]
+        plans.append((order, merit))
     return plans[:starts]
 
 

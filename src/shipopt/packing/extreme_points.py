@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Literal
 
 Rot = tuple[int, int, int]
-Merit = Literal["dbl", "contact"]
+Merit = Literal["dbl", "contact", "first"]
 
 
 def rotations(l: int, w: int, h: int, rule: str) -> tuple[Rot, ...]:
@@ -157,7 +157,7 @@ class Bin:
             return None
         best: tuple[tuple[int, ...], int, int] | None = None
         for ei, (x, y, z) in enumerate(self.eps):
-            if merit == "dbl" and best is not None:
+            if merit != "contact" and best is not None:
                 break  # points are sorted by (z, y, x): the first feasible point wins
             for ri, (dx, dy, dz) in enumerate(item.rots):
                 if not self._fits(x, y, z, dx, dy, dz):
@@ -166,6 +166,8 @@ class Bin:
                     continue
                 if merit == "dbl":
                     key: tuple[int, ...] = (z, y, x, -dx * dy)
+                elif merit == "first":
+                    key = (z, y, x, ri)  # the item's own rotation order decides
                 else:
                     key = (-self._contact(x, y, z, dx, dy, dz), z, y, x)
                 if best is None or key < best[0]:

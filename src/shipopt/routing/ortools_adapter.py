@@ -1,9 +1,10 @@
 """OR-Tools routing backend (the only module that imports ortools' routing library).
 
 Supports everything in :class:`RoutingData`, including several time windows per stop (gaps are
-removed from the time dimension). First solution by path cheapest arc, then guided local search
-until the time limit. OR-Tools' routing search takes no seed; it is deterministic for a given
-input and time limit except where the limit cuts the search.
+removed from the time dimension). First solution by parallel cheapest insertion when stops have
+time windows (path cheapest arc otherwise), then guided local search until the time limit.
+OR-Tools' routing search takes no seed; it is deterministic for a given input and time limit
+except where the limit cuts the search.
 """
 
 from __future__ import annotations
@@ -95,11 +96,29 @@ def solve_ortools(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
         model.AddDimensionWithVehicleCapacity(
             didx, 0, [data.vehicle_types[t].max_distance or CAP for t in types], True, "distance"
         )
+    # every stop may be left out: optional ones at their penalty, required ones at a penalty above
+    # any route cost, so that the search always has a first solution (the evaluator then reports
+    # a required stop left out as infeasible)
+    must = int(
+        min(
+            2**62,
+            10
+            * (int(dist.sum()) + len(types) * max(vt.fixed_cost for vt in data.vehicle_types) + 1)
+            * max(
+                1, max(vt.unit_distance_cost + vt.unit_duration_cost for vt in data.vehicle_types)
+            ),
+        )
+    )
     for loc in data.stops:
-        if not data.required[loc]:
-            model.AddDisjunction([manager.NodeToIndex(loc)], int(data.penalty[loc]))
+        penalty = must if data.required[loc] else int(data.penalty[loc])
+        model.AddDisjunction([manager.NodeToIndex(loc)], penalty)
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    windowed = any(w[0][0] > 0 or w[-1][1] < HORIZON for w in data.windows[data.n_depots :])
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+        if windowed
+        else routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    )
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
