@@ -80,3 +80,31 @@ def write_table(tmp_path: Path) -> TableWriter:
         return tmp_path
 
     return write
+
+
+TEST_BOXES = [
+    {
+        "name": "S",
+        "inner": "10x8x6 in",
+        "outer": "10.5x8.5x6.5 in",
+        "max_gross_weight": "30 lb",
+        "cost": "0.50",
+        "tare_weight": "6 oz",
+    },
+    {
+        "name": "M",
+        "inner": "14x12x10 in",
+        "outer": "14.5x12.5x10.5 in",
+        "max_gross_weight": "50 lb",
+        "cost": "0.90",
+        "tare_weight": "10 oz",
+    },
+    {
+        "name": "L",
+        "inner": "20x16x12 in",
+        "outer": "20.5x16.5x12.5 in",
+        "max_gross_weight": "65 lb",
+        "cost": "1.40",
+        "tare_weight": "1 lb",
+    },
+]

@@ -5,28 +5,13 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from shipopt.domain.packing import Item, PackOptions, PackRequest, PackResult
+from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.packing.checker import check_pack_result
-from shipopt.packing.pallets import PalletRequest, pallet_box, palletize
+from shipopt.packing.pallets import PalletRequest, pallet_pack_request, palletize
 from shipopt.units import Mass
 
 
 def as_pack(request: PalletRequest, loads: list) -> tuple[PackRequest, PackResult]:  # type: ignore[type-arg]
-    items = [
-        Item(
-            sku=c.id,
-            dimensions=c.dimensions,
-            weight=c.weight,
-            quantity=c.quantity,
-            orientation=c.orientation,
-        )
-        for c in request.cartons
-    ]
-    req = PackRequest(
-        items=items,
-        boxes=[pallet_box(request.pallet)],
-        options=PackOptions(support=request.support),
-    )
     res = PackResult(
         boxes=[p.load for p in loads],
         unpacked=[],
@@ -36,7 +21,7 @@ def as_pack(request: PalletRequest, loads: list) -> tuple[PackRequest, PackResul
         starts=1,
         seconds=0,
     )
-    return req, res
+    return pallet_pack_request(request), res
 
 
 def test_palletize_mixed_cartons() -> None:

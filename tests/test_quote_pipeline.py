@@ -12,6 +12,7 @@ from shipopt.domain.quote import QuoteRequest, QuoteResponse, Reason, Tag
 from shipopt.errors import InputError
 from shipopt.pipeline.quote import QuoteContext, quote
 from tests.checkers import expected_parcel_charges
+from tests.conftest import TEST_BOXES
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -285,24 +286,7 @@ def test_random_quotes_match_checker(
     check_prices(ctx, req, quote(req, ctx, NOW))
 
 
-BOXES = [
-    {
-        "name": "S",
-        "inner": "10x8x6 in",
-        "outer": "10.5x8.5x6.5 in",
-        "max_gross_weight": "30 lb",
-        "cost": "0.50",
-        "tare_weight": "6 oz",
-    },
-    {
-        "name": "M",
-        "inner": "14x12x10 in",
-        "outer": "14.5x12.5x10.5 in",
-        "max_gross_weight": "50 lb",
-        "cost": "0.90",
-        "tare_weight": "10 oz",
-    },
-]
+BOXES = TEST_BOXES[:2]
 
 
 def items_request(items: list[dict[str, Any]]) -> QuoteRequest:

@@ -72,7 +72,8 @@ def pallet_box(pallet: PalletType) -> BoxType:
     )
 
 
-def palletize(request: PalletRequest) -> PalletResult:
+def pallet_pack_request(request: PalletRequest) -> PackRequest:
+    """The cartonization problem behind a pallet request: cartons as items, the pallet as a box."""
     items = [
         Item(
             sku=c.id,
@@ -88,9 +89,11 @@ def palletize(request: PalletRequest) -> PalletResult:
     options = PackOptions(
         support=request.support, time_limit=request.time_limit, seed=request.seed, max_starts=8
     )
-    packed = cartonize(
-        PackRequest(items=items, boxes=[pallet_box(request.pallet)], options=options)
-    )
+    return PackRequest(items=items, boxes=[pallet_box(request.pallet)], options=options)
+
+
+def palletize(request: PalletRequest) -> PalletResult:
+    packed = cartonize(pallet_pack_request(request))
     pallets = []
     for load in packed.boxes:
         top = max(p.z.nm + p.height.nm for p in load.placements)
