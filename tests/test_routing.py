@@ -323,3 +323,58 @@ def test_cli_route_solve(tmp_path: Path) -> None:
     assert json.loads(out.stdout)["feasible"] is True
     bad = CliRunner().invoke(app, ["route", "solve", str(path), "--solver", "magic"])
     assert bad.exit_code == 2 and "unknown solver" in bad.output
+
+
+def test_pickup_and_delivery_pairs() -> None:
+    # P1 picks up 300 lb for S1; the van (400 lb) also delivers 200 lb from the depot to S2.
+    # Carrying both at once would be 500 lb, so S2 must be served before P1 (or after S1).
+    stops = [
+        {"id": "S2", "place": {"coordinates": {"lat": 41.90, "lon": -87.64}}, "weight": "200 lb"},
+        {"id": "P1", "place": {"coordinates": {"lat": 41.95, "lon": -87.66}}},
+        {
+            "id": "S1",
+            "place": {"coordinates": {"lat": 41.92, "lon": -87.70}},
+            "weight": "300 lb",
+            "picked_up_at": "P1",
+        },
+    ]
+    req = request(
+        stops=stops,
+        solver="auto",
+        vehicle_types=[{"id": "van", "count": 1, "depot": "D", "capacity_weight": "400 lb"}],
+    )
+    result = plan_routes(RoutingRequest.model_validate(req))
+    assert result.feasible and result.solver == "ortools", result
+    order = [v.stop for v in result.routes[0].visits]
+    assert order.index("P1") < order.index("S1")
+    assert not (order.index("P1") < order.index("S2") < order.index("S1"))
+    refused, _ = solve(
+        __import__("shipopt.routing.build", fromlist=["build"])
+        .build(RoutingRequest.model_validate(req))
+        .data,
+        "pyvrp",
+        0.2,
+        0,
+    )
+    assert "pickup-and-delivery" in refused.failure
+
+
+def test_evaluator_checks_pairs() -> None:
+    data = random_instance(5, n=4, windows=False, optional=False)
+    paired = RoutingData(**{**data.__dict__, "pairs": ((1, 2),)})
+    reversed_order = evaluate(paired, RouteSet((Route(0, (2, 1, 3, 4)),), (), "x"))
+    assert any("before picking it up" in v for v in reversed_order.violations)
+    split = evaluate(paired, RouteSet((Route(0, (1, 3)), Route(0, (2, 4))), (), "x"))
+    assert any("served by two vehicles" in v for v in split.violations)
+
+
+@pytest.mark.parametrize(
+    "ref, message", [("NOPE", "unknown stop"), ("S2", "not itself a delivery")]
+)
+def test_bad_pairs(ref: str, message: str) -> None:
+    stops = [
+        {"id": "S1", "place": {"coordinates": {"lat": 41.9, "lon": -87.6}}},
+        {"id": "S2", "place": {"coordinates": {"lat": 41.9, "lon": -87.7}}, "picked_up_at": ref},
+    ]
+    with pytest.raises(InputError, match=message):
+        plan_routes(RoutingRequest.model_validate(request(stops=stops)))

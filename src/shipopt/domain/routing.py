@@ -72,6 +72,11 @@ class Stop(Frozen):
     drop_penalty: Decimal | None = Field(
         default=None, ge=0, description="Cost of leaving the stop to a carrier; omit to require it."
     )
+    picked_up_at: str | None = Field(
+        default=None,
+        description="Id of the stop where this stop's goods are collected (a pickup-and-delivery "
+        "pair, OR-Tools backend); that stop's demand fields are ignored.",
+    )
 
 
 class Matrix(Frozen):

@@ -75,6 +75,29 @@ def _points(request: RoutingRequest, directory: ZipDirectory | None) -> np.ndarr
     return out
 
 
+def _pairs(request: RoutingRequest) -> dict[int, int]:
+    """Pickup stop index -> delivery stop index, from each delivery's ``picked_up_at``."""
+    index = {s.id: k for k, s in enumerate(request.stops)}
+    pairs: dict[int, int] = {}
+    for k, stop in enumerate(request.stops):
+        if stop.picked_up_at is None:
+            continue
+        where = f"stops[{k}].picked_up_at"
+        p = index.get(stop.picked_up_at)
+        if p is None:
+            raise InputError(Problem(where, f"unknown stop {stop.picked_up_at!r}"))
+        if p == k or request.stops[p].picked_up_at is not None:
+            raise InputError(
+                Problem(where, "must name a pickup stop that is not itself a delivery of a pair")
+            )
+        if p in pairs:
+            raise InputError(
+                Problem(where, f"stop {stop.picked_up_at!r} is already the pickup of another stop")
+            )
+        pairs[p] = k
+    return pairs
+
+
 def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Built:
     depot_ids = [d.id for d in request.depots]
     stop_ids = [s.id for s in request.stops]
@@ -147,13 +170,16 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
                 [v.capacity_parcels for v in request.vehicle_types],
             )
         )
+    pair_of = _pairs(request)  # pickup stop index -> delivery stop index
+    delivery_of = {d: p for p, d in pair_of.items()}
     unserviceable: list[DroppedStop] = []
     keep = []
     for k, stop in enumerate(request.stops):
+        owner = pair_of.get(k, k)  # a pickup carries its delivery's goods
         too_big = [
             name
             for name, demand, caps in dims
-            if all(c is not None and demand[k] > c for c in caps)
+            if all(c is not None and demand[owner] > c for c in caps)
         ]
         if too_big:
             unserviceable.append(
@@ -165,12 +191,35 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
             )
         else:
             keep.append(k)
+    dropped_ids = {u.stop for u in unserviceable}
+    keep = [
+        k
+        for k in keep
+        if request.stops[delivery_of.get(k, pair_of.get(k, k))].id not in dropped_ids
+        and request.stops[k].id not in dropped_ids
+    ]
+    for k in range(len(request.stops)):  # the other end of an unserviceable pair goes too
+        other = pair_of.get(k, delivery_of.get(k))
+        if (
+            other is not None
+            and request.stops[other].id in dropped_ids
+            and request.stops[k].id not in dropped_ids
+        ):
+            unserviceable.append(
+                DroppedStop(
+                    stop=request.stops[k].id,
+                    penalty=None,
+                    reason=f"its pair {request.stops[other].id} cannot be served",
+                )
+            )
+            dropped_ids.add(request.stops[k].id)
     locs = list(range(len(depot_ids))) + [len(depot_ids) + k for k in keep]
+    row_of = {loc: row for row, loc in enumerate(locs)}
     n = len(locs)
     demand = np.zeros((n, max(1, len(dims))), dtype=np.int64)
     for d, (_, values, _) in enumerate(dims):
         for row, k in enumerate(keep, start=len(depot_ids)):
-            demand[row, d] = values[k]
+            demand[row, d] = values[pair_of.get(k, k)]
     windows: list[tuple[tuple[int, int], ...]] = [((0, HORIZON),)] * len(depot_ids)
     service = [0] * len(depot_ids)
     required = [False] * len(depot_ids)
@@ -186,8 +235,12 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
                 merged.append((a, b))
         windows.append(tuple(merged) or ((0, HORIZON),))
         service.append(_int(stop.service_minutes * 60))
-        required.append(stop.drop_penalty is None)
-        penalty.append(_int(stop.drop_penalty * MICRO) if stop.drop_penalty is not None else 0)
+        pair_owner = request.stops[pair_of.get(k, k)]  # a pair is required or dropped as a whole
+        required.append(pair_owner.drop_penalty is None)
+        price = (
+            pair_owner.drop_penalty if k not in pair_of else None
+        )  # the delivery carries the penalty
+        penalty.append(_int(price * MICRO) if price is not None else 0)
     types = [
         VehicleTypeData(
             count=v.count,
@@ -218,6 +271,11 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
         vehicle_types=types,
         names=[ids[i] for i in locs],
         coords=coords[locs] if coords is not None else None,
+        pairs=tuple(
+            (row_of[len(depot_ids) + p], row_of[len(depot_ids) + d])
+            for p, d in sorted(pair_of.items())
+            if len(depot_ids) + p in row_of and len(depot_ids) + d in row_of
+        ),
     )
     return Built(data, [ids[i] for i in locs], [v.id for v in request.vehicle_types], unserviceable)
 

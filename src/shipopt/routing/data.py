@@ -2,7 +2,9 @@
 
 Locations ``0 .. n_depots - 1`` are depots, the rest are stops. Each stop has a demand per
 capacity dimension, a service duration, one or more time windows, and is required or optional
-with a drop penalty. Costs are integers in the caller's cost unit.
+with a drop penalty. Costs are integers in the caller's cost unit. A stop is a delivery loaded at
+the depot, unless it belongs to a pickup-and-delivery pair: then its demand is picked up at the
+pair's pickup stop and dropped at its delivery stop (both rows hold the amount).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class RoutingData:
     vehicle_types: list[VehicleTypeData]
     names: list[str] = field(default_factory=list)
     coords: np.ndarray | None = None  # (n, 2) floats, for solvers that use geometry and for plots
+    pairs: tuple[tuple[int, int], ...] = ()  # (pickup stop, delivery stop)
 
     @property
     def n(self) -> int:

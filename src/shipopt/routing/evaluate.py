@@ -28,7 +28,7 @@ class RouteReport:
     return_time: int
     distance: int
     duration: int
-    load: tuple[int, ...]
+    load: tuple[int, ...]  # the peak load along the route
     cost: int
 
 
@@ -50,6 +50,23 @@ def _start_at(windows: tuple[tuple[int, int], ...], arrival: int) -> int | None:
         if arrival <= late:
             return max(arrival, early)
     return None
+
+
+def _peak_load(data: RoutingData, visits: tuple[int, ...]) -> tuple[int, ...]:
+    """The most the vehicle carries at any point, per dimension: it leaves with every depot
+    delivery of the route, drops them stop by stop, and carries paired goods between ends."""
+    pickups = {p for p, _ in data.pairs}
+    paired = pickups | {d for _, d in data.pairs}
+    peak = []
+    for d in range(data.dims):
+        load = sum(int(data.demand[loc, d]) for loc in visits if loc not in paired)
+        top = load
+        for loc in visits:
+            q = int(data.demand[loc, d])
+            load += q if loc in pickups else -q
+            top = max(top, load)
+        peak.append(top)
+    return tuple(peak)
 
 
 def evaluate(data: RoutingData, result: RouteSet) -> Evaluation:
@@ -92,11 +109,15 @@ def evaluate(data: RoutingData, result: RouteSet) -> Evaluation:
         dist += int(data.distance[prev, vt.end])
         back = t + int(data.duration[prev, vt.end])
         duration = back - departure
-        load = tuple(
-            int(sum(data.demand[loc, d] for loc in route.visits)) for d in range(data.dims)
-        )
+        load = _peak_load(data, route.visits)
         if any(l > c for l, c in zip(load, vt.capacity, strict=True)):
             problems.append(f"route {r_idx}: load {load} over capacity {vt.capacity}")
+        order = {loc: k for k, loc in enumerate(route.visits)}
+        for pickup, delivery in data.pairs:
+            if pickup in order and delivery in order and order[pickup] > order[delivery]:
+                problems.append(
+                    f"route {r_idx}: delivers {data.name(delivery)} before picking it up"
+                )
         if back > vt.shift_end:
             problems.append(
                 f"route {r_idx}: returns at {back}, after the shift ends at {vt.shift_end}"
@@ -123,6 +144,16 @@ def evaluate(data: RoutingData, result: RouteSet) -> Evaluation:
             problems.append(f"{data.name(loc)} both visited and dropped")
         elif data.required[loc]:
             problems.append(f"{data.name(loc)} is required but dropped")
+    route_of = {loc: k for k, r in enumerate(result.routes) for loc in r.visits}
+    for pickup, delivery in data.pairs:
+        if (pickup in route_of) != (delivery in route_of):
+            problems.append(
+                f"pair {data.name(pickup)}->{data.name(delivery)}: only one end is served"
+            )
+        elif pickup in route_of and route_of[pickup] != route_of[delivery]:
+            problems.append(
+                f"pair {data.name(pickup)}->{data.name(delivery)}: served by two vehicles"
+            )
     missing = [loc for loc in data.stops if loc not in seen and loc not in dropped]
     problems += [f"{data.name(loc)} neither visited nor dropped" for loc in missing]
     penalty = int(sum(int(data.penalty[loc]) for loc in dropped))

@@ -78,15 +78,27 @@ def solve_ortools(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
             model.solver().Add(time_dim.CumulVar(end) - time_dim.CumulVar(start) <= vt.max_duration)
         model.AddVariableMinimizedByFinalizer(time_dim.CumulVar(end))
         model.AddVariableMaximizedByFinalizer(time_dim.CumulVar(start))
+    # load: the vehicle leaves with what it delivers from the depot (a free start value), each
+    # depot delivery lowers it, a pickup raises it, the paired delivery lowers it; 0 <= load <= cap
+    pickups = {p for p, _ in data.pairs}
     for d in range(data.dims):
 
         def demand_cb(i: int, d: int = d) -> int:
-            return int(data.demand[manager.IndexToNode(i), d])
+            node = manager.IndexToNode(i)
+            q = int(data.demand[node, d])
+            return q if node in pickups else -q
 
         idx = model.RegisterUnaryTransitCallback(demand_cb)
-        model.AddDimensionWithVehicleCapacity(
-            idx, 0, [data.vehicle_types[t].capacity[d] for t in types], True, f"load{d}"
-        )
+        caps = [data.vehicle_types[t].capacity[d] for t in types]
+        model.AddDimensionWithVehicleCapacity(idx, 0, caps, False, f"load{d}")
+        load_dim = model.GetDimensionOrDie(f"load{d}")
+        for v in range(len(types)):
+            load_dim.CumulVar(model.End(v)).SetMin(0)
+    for pickup, delivery in data.pairs:
+        p_idx, d_idx = manager.NodeToIndex(pickup), manager.NodeToIndex(delivery)
+        model.AddPickupAndDelivery(p_idx, d_idx)
+        model.solver().Add(model.VehicleVar(p_idx) == model.VehicleVar(d_idx))
+        model.solver().Add(time_dim.CumulVar(p_idx) <= time_dim.CumulVar(d_idx))
     if any(vt.max_distance is not None for vt in data.vehicle_types):
 
         def dist_cb(i: int, j: int) -> int:

@@ -2,7 +2,8 @@
 
 Supports capacities in several dimensions, one time window per stop, vehicle types with fixed and
 unit costs, shifts, maximum duration and distance, several depots, and optional stops (a stop's
-drop penalty becomes its prize). Stops with more than one time window are not supported here.
+drop penalty becomes its prize). Not supported here: stops with more than one time window, and
+pickup-and-delivery pairs (``auto`` then uses OR-Tools).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ def supported(data: RoutingData) -> str | None:
     """Why PyVRP cannot take this problem, or None."""
     if not data.single_windows():
         return "a stop has more than one time window"
+    if data.pairs:
+        return "pickup-and-delivery pairs are modelled only with the OR-Tools backend"
     return None
 
 
