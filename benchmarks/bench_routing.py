@@ -95,6 +95,7 @@ def plot(summary: list[dict[str, Any]], path: Path) -> None:
                 ax.plot(*zip(*pts, strict=True), marker="o", label=solver)
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_ylim(bottom=0)
         ax.set_xlabel("time limit per instance (s)")
         ax.set_ylabel("mean gap to BKS (%)")
         ax.set_title(s)
