@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -67,14 +67,21 @@ class _BudgetError(Exception):
 
 
 def bin_completion(
-    sizes: list[int], capacity: int, n_bins: int, deadline: float, max_nodes: int = 2_000_000
+    sizes: list[int],
+    capacity: int,
+    n_bins: int,
+    deadline: float,
+    max_nodes: int = 2_000_000,
+    order: list[int] | None = None,
 ) -> list[list[int]] | None:
-    """Bins for every item using exactly ``n_bins`` bins, or None (impossible or out of budget)."""
+    """Bins for every item using exactly ``n_bins`` bins, or None (impossible or out of budget).
+    ``order``: the order in which sizes are tried when completing a bin (default: largest first)."""
     slack = n_bins * capacity - sum(sizes)
     if slack < 0:
         return None
     counts = Counter(sizes)
-    distinct = sorted(counts, reverse=True)
+    by_size = sorted(counts, reverse=True)
+    distinct = order if order is not None else by_size
     nodes = [0]
 
     def completions(
@@ -104,7 +111,7 @@ def bin_completion(
         nodes[0] += 1
         if nodes[0] > max_nodes or (nodes[0] & 1023 == 0 and time.perf_counter() > deadline):
             raise _BudgetError
-        largest = next((s for s in distinct if left[s] > 0), None)
+        largest = next((s for s in by_size if left[s] > 0), None)
         if largest is None:
             return []
         left[largest] -= 1
@@ -146,6 +153,25 @@ def _assign_indices(sizes: list[int], bins_by_size: list[list[int]]) -> list[lis
     for i, s in enumerate(sizes):
         pools.setdefault(s, []).append(i)
     return [[pools[s].pop() for s in b] for b in bins_by_size]
+
+
+def completion_restarts(
+    sizes: list[int], capacity: int, n_bins: int, deadline: float, seed: int = 0
+) -> list[list[int]] | None:
+    """Bin completion with restarts: the first in largest-first order, then shuffled orders
+    (seeded), each with a node budget that doubles, until one finishes or time runs out."""
+    import random
+
+    rng = random.Random(seed)
+    order = sorted(set(sizes), reverse=True)
+    budget = 2000
+    while time.perf_counter() < deadline:
+        found = bin_completion(sizes, capacity, n_bins, deadline, budget, order)
+        if found is not None:
+            return found
+        order = rng.sample(order, len(order))
+        budget = min(budget * 2, 200_000)
+    return None
 
 
 def best_fill(sizes: list[int], room: int) -> list[int]:
@@ -291,7 +317,10 @@ def pack_1d(sizes: list[int], capacity: int, time_limit: float = 1.0) -> Packing
     if len(best) == lb:
         return Packing1D(best, lb, True, "ffd")
     exact_fill = lb * capacity == sum(sizes)  # every bin must be full: completion search first
-    searches = (bin_completion, slack_dives) if exact_fill else (slack_dives, bin_completion)
+    Search = Callable[[list[int], int, int, float], list[list[int]] | None]
+    searches: tuple[Search, Search] = (
+        (completion_restarts, slack_dives) if exact_fill else (slack_dives, bin_completion)
+    )
     for share, search in zip((0.6, 0.2), searches, strict=True):
         found = search(sizes, capacity, lb, time.perf_counter() + time_limit * share)
         if found is not None:
