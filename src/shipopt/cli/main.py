@@ -307,6 +307,25 @@ def load1d_cmd(
         console.print(f"  {i}: {sum(load)}/{capacity}  {load}", highlight=False)
 
 
+sample_app = typer.Typer(help="Generate sample data.", no_args_is_help=True)
+app.add_typer(sample_app, name="sample")
+
+
+@sample_app.command("orders")
+def sample_orders(
+    n: Annotated[int, typer.Option("--n", help="Number of orders.", min=1, max=2_000_000)] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/sample"),
+) -> None:
+    """A realistic day of orders with its SKU catalog and warehouses (CSV and JSON)."""
+    from shipopt.batch.sample import sample_day, write_sample
+    from shipopt.geo import default_zip_directory
+
+    paths = write_sample(sample_day(default_zip_directory(), n, seed), out)
+    for key, path in paths.items():
+        console.print(f"{key}: {path}")
+
+
 @app.command("demo")
 def demo(tables: TablesOpt = None) -> None:
     """Quote a few sample shipments with the shipped rate tables."""

@@ -1,0 +1,1 @@
+"""Batch planning: inputs, sample data and (to come) the day's plan."""

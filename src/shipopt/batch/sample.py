@@ -1,0 +1,142 @@
+"""A realistic, seeded sample day: a SKU catalog, three warehouses with inventory, and orders.
+
+About 60% of orders are a single unit; destinations are drawn ZIP3 by ZIP3 in proportion to the
+number of ZIP codes with a point in each (a population proxy: the offline ZIP data carries no
+population), then a ZIP within it; 85% residential.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from shipopt.geo import ZipDirectory
+
+Range = tuple[int, int]
+CATEGORIES: tuple[
+    tuple[str, float, Range, Range, Range, tuple[float, float], dict[str, bool]], ...
+] = (  # name, share, length/width/height ranges (in), weight range (lb), flags
+    ("apparel", 0.30, (9, 14), (7, 11), (1, 3), (0.3, 1.5), {}),
+    ("books", 0.15, (8, 11), (5, 8), (1, 2), (0.6, 2.5), {}),
+    ("electronics", 0.20, (5, 12), (4, 9), (2, 5), (0.4, 4.0), {}),
+    ("home", 0.20, (10, 20), (8, 14), (5, 12), (2.0, 15.0), {}),
+    ("kitchen", 0.10, (6, 14), (6, 12), (4, 10), (1.0, 8.0), {"fragile": True}),
+    ("bulky", 0.05, (28, 44), (16, 26), (10, 20), (15.0, 45.0), {"ships_alone": True}),
+)
+WAREHOUSES = (("NJ1", "08817"), ("TX1", "75261"), ("CA1", "91761"))
+
+
+@dataclass(frozen=True)
+class SampleDay:
+    skus: list[dict[str, object]]
+    warehouses: list[dict[str, object]]
+    order_rows: list[dict[str, object]]
+
+
+def sample_day(
+    directory: ZipDirectory,
+    n_orders: int,
+    seed: int,
+    day: date = date(2026, 12, 1),
+    n_skus: int = 200,
+) -> SampleDay:
+    rng = random.Random(seed)
+    skus: list[dict[str, object]] = []
+    for k in range(n_skus):
+        name, _, lr, wr, hr, mr, flags = rng.choices(
+            CATEGORIES, weights=[c[1] for c in CATEGORIES]
+        )[0]
+        skus.append(
+            {
+                "sku": f"{name[:3].upper()}-{k:04d}",
+                "length": rng.randint(*lr),
+                "width": rng.randint(*wr),
+                "height": rng.randint(*hr),
+                "dims_unit": "in",
+                "weight": round(rng.uniform(*mr), 2),
+                "weight_unit": "lb",
+                "orientation": "upright" if name == "kitchen" else "any",
+                "fragile": bool(flags.get("fragile")),
+                "ships_alone": bool(flags.get("ships_alone")),
+            }
+        )
+    popularity = [rng.paretovariate(1.2) for _ in skus]
+    stock_per_sku = max(5, 3 * n_orders // n_skus)
+    warehouses: list[dict[str, object]] = []
+    for wid, zip5 in WAREHOUSES:
+        inventory = {
+            str(s["sku"]): rng.randint(stock_per_sku // 2, stock_per_sku * 2)
+            for s in skus
+            if rng.random() < 0.75
+        }
+        warehouses.append(
+            {"id": wid, "postal_code": zip5, "inventory": inventory, "cutoff": "16:00"}
+        )
+    by_zip3: dict[str, list[str]] = {}
+    for z in sorted(directory.known_zips()):
+        if directory.has_point(z) and directory.state_of(z) not in (
+            "AA",
+            "AE",
+            "AP",
+            "GU",
+            "PR",
+            "VI",
+            "AS",
+            "MP",
+            "PW",
+            "FM",
+            "MH",
+        ):
+            by_zip3.setdefault(z[:3], []).append(z)
+    zip3s = sorted(by_zip3)
+    weights = [len(by_zip3[z]) for z in zip3s]
+    rows: list[dict[str, object]] = []
+    start = datetime.combine(day, time(0, 0))
+    for o in range(n_orders):
+        oid = f"O{day:%Y%m%d}-{o:06d}"
+        zip5 = rng.choice(by_zip3[rng.choices(zip3s, weights=weights)[0]])
+        single = rng.random() < 0.6
+        n_lines = 1 if single else rng.randint(1, 4)
+        picks = rng.choices(skus, weights=popularity, k=n_lines)
+        seen = set()
+        ordered_at = start + timedelta(seconds=rng.randint(0, 20 * 3600))
+        deliver_by = (
+            (day + timedelta(days=rng.randint(2, 5))).isoformat() if rng.random() < 0.2 else ""
+        )
+        residential = rng.random() < 0.85
+        for s in picks:
+            if s["sku"] in seen:
+                continue
+            seen.add(s["sku"])
+            rows.append(
+                {
+                    "order_id": oid,
+                    "sku": s["sku"],
+                    "quantity": 1 if single else rng.randint(1, 3),
+                    "postal_code": zip5,
+                    "residential": "true" if residential else "false",
+                    "deliver_by": deliver_by,
+                    "ordered_at": ordered_at.isoformat(),
+                }
+            )
+    return SampleDay(skus, warehouses, rows)
+
+
+def write_sample(sample: SampleDay, folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "orders": folder / "orders.csv",
+        "skus": folder / "skus.csv",
+        "warehouses": folder / "warehouses.json",
+    }
+    for key, rows in (("orders", sample.order_rows), ("skus", sample.skus)):
+        with paths[key].open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    paths["warehouses"].write_text(json.dumps(sample.warehouses, indent=1) + "\n")
+    return paths
