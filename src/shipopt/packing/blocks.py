@@ -93,17 +93,12 @@ def _waste(space: Space, block: PlacedBlock, smallest: int) -> int:
     return sum(s[3] * s[4] * s[5] for s in _split(space, block) if min(s[3], s[4], s[5]) < smallest)
 
 
-def _run(
-    container: tuple[int, int, int],
-    kinds: list[BoxKind],
-    left: list[int],
-    spaces: list[Space],
-    rng: random.Random,
-    greed: int,
-    lookahead: int,
-    deadline: float,
+def load(
+    container: tuple[int, int, int], kinds: list[BoxKind], rng: random.Random, greed: int
 ) -> tuple[int, list[PlacedBlock]]:
-    """Fill ``spaces`` from state ``left``; returns the volume added and the blocks placed."""
+    """One greedy loading; each step picks among the ``greed`` largest blocks at random."""
+    left = [k.count for k in kinds]
+    spaces: list[Space] = [(0, 0, 0, *container)]
     placed: list[PlacedBlock] = []
     volume = 0
     while spaces:
@@ -118,28 +113,7 @@ def _run(
         )
         if not options:
             continue
-        if lookahead > 1 and len(options) > 1 and time.perf_counter() < deadline:
-            # complete the loading greedily after each of the best few blocks; keep the best
-            scored = []
-            for _, candidate in options[:lookahead]:
-                trial_left = list(left)
-                trial_left[candidate.kind] -= candidate.boxes
-                rest, _ = _run(
-                    container,
-                    kinds,
-                    trial_left,
-                    [*spaces, *_split(space, candidate)],
-                    rng,
-                    1,
-                    0,
-                    deadline,
-                )
-                scored.append((candidate.volume + rest, candidate))
-            block = max(scored, key=lambda t: t[0])[1]
-        elif greed > 1:
-            block = options[rng.randrange(min(greed, len(options)))][1]
-        else:
-            block = options[0][1]
+        _, block = options[rng.randrange(min(greed, len(options)))] if greed > 1 else options[0]
         placed.append(block)
         left[block.kind] -= block.boxes
         volume += block.volume
@@ -147,39 +121,13 @@ def _run(
     return volume, placed
 
 
-def load(
-    container: tuple[int, int, int],
-    kinds: list[BoxKind],
-    rng: random.Random,
-    greed: int,
-    lookahead: int = 0,
-    deadline: float = float("inf"),
-) -> tuple[int, list[PlacedBlock]]:
-    """One loading; each step takes the best block (greed 1), one of the ``greed`` best at random,
-    or, with ``lookahead`` > 1, the one of that many best whose greedy completion loads most."""
-    return _run(
-        container,
-        kinds,
-        [k.count for k in kinds],
-        [(0, 0, 0, *container)],
-        rng,
-        greed,
-        lookahead,
-        deadline,
-    )
-
-
 def best_loading(
     container: tuple[int, int, int], kinds: list[BoxKind], time_limit: float, seed: int = 0
 ) -> tuple[int, list[PlacedBlock]]:
-    """The most loaded volume over a greedy loading, a lookahead loading and seeded randomized
-    greedy loadings, within ``time_limit``."""
+    """The most loaded volume over a deterministic greedy start and seeded randomized starts."""
     rng = random.Random(seed)
     deadline = time.perf_counter() + time_limit
     best = load(container, kinds, rng, 1)
-    trial = load(container, kinds, rng, 1, lookahead=3, deadline=deadline)
-    if trial[0] > best[0]:
-        best = trial
     while time.perf_counter() < deadline:
         trial = load(container, kinds, rng, rng.choice((2, 3, 4)))
         if trial[0] > best[0]:
