@@ -153,14 +153,7 @@ def read_orders_csv(
 def read_orders_json(path: Path, skus: dict[str, Sku] | None = None) -> OrderBook:
     """A JSON list of orders as in :class:`Order`; each bad one is reported with its index."""
     book = OrderBook()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(str(path), f"cannot read: {exc}")) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            Problem(f"{path}: line {exc.lineno}", f"not valid JSON: {exc.msg}")
-        ) from None
+    data = _load_json(path)
     if not isinstance(data, list):
         raise InputError(Problem(str(path), "expected a JSON list of orders"))
     for k, raw in enumerate(data):
@@ -223,15 +216,22 @@ def read_skus_csv(path: Path) -> dict[str, Sku]:
     return out
 
 
-def read_warehouses_json(path: Path) -> list[Warehouse]:
+def _load_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return [Warehouse.model_validate(w) for w in data]
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(str(path), f"cannot read: {exc}")) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             Problem(f"{path}: line {exc.lineno}", f"not valid JSON: {exc.msg}")
         ) from None
+
+
+def read_warehouses_json(path: Path) -> list[Warehouse]:
+    data = _load_json(path)
+    if not isinstance(data, list):
+        raise InputError(Problem(str(path), "expected a JSON list of warehouses"))
+    try:
+        return [Warehouse.model_validate(w) for w in data]
     except ValidationError as err:
         raise InputError(problems_from_validation(err, str(path))) from None
