@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/shipopt demo
+	$(BIN)/shipopt sample orders --n 500 --seed 1 --out out/sample
+	$(BIN)/shipopt plan run --orders out/sample/orders.csv --skus out/sample/skus.csv \
+		--warehouses out/sample/warehouses.json --boxes examples/boxes.json --out out/plan
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)

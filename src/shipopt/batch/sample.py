@@ -65,12 +65,14 @@ def sample_day(
             }
         )
     popularity = [rng.paretovariate(1.2) for _ in skus]
-    stock_per_sku = max(5, 3 * n_orders // n_skus)
+    total = sum(popularity)
     warehouses: list[dict[str, object]] = []
     for wid, zip5 in WAREHOUSES:
+        # about 2.5 times the expected demand for each SKU (1.7 units an order) in each warehouse
+        # that carries it (three in four do), so that a few fast movers still run short
         inventory = {
-            str(s["sku"]): rng.randint(stock_per_sku // 2, stock_per_sku * 2)
-            for s in skus
+            str(s["sku"]): max(3, round(2.5 * n_orders * w / total * rng.uniform(0.6, 1.6)))
+            for s, w in zip(skus, popularity, strict=True)
             if rng.random() < 0.75
         }
         warehouses.append(

@@ -326,6 +326,58 @@ def sample_orders(
         console.print(f"{key}: {path}")
 
 
+plan_app = typer.Typer(help="Batch planning: a day of orders in, a plan out.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("run")
+def plan_run(
+    orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
+    skus: Annotated[Path, typer.Option(help="skus.csv")],
+    warehouses: Annotated[Path, typer.Option(help="warehouses.json")],
+    boxes: Annotated[Path, typer.Option(help="Box catalog JSON (a list of box types).")] = Path(
+        "examples/boxes.json"
+    ),
+    out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
+    strategy: Annotated[str, typer.Option(help="cheapest or fastest.")] = "cheapest",
+    tables: TablesOpt = None,
+) -> None:
+    """Source, pack and rate-shop every order; write plan.json, orders.csv and summary.md."""
+    from pydantic import TypeAdapter
+
+    from shipopt.batch.inputs import (
+        read_orders_csv,
+        read_orders_json,
+        read_skus_csv,
+        read_warehouses_json,
+    )
+    from shipopt.batch.output import write_plan
+    from shipopt.domain.packing import BoxType
+    from shipopt.pipeline.plan import PlanSettings, plan_day
+
+    if strategy not in ("cheapest", "fastest"):
+        fail([Problem("--strategy", f"unknown strategy {strategy!r} (cheapest or fastest)")])
+    ctx = _context(tables)
+    with user_errors():
+        catalog = read_skus_csv(skus)
+        book = (
+            read_orders_json(orders, catalog)
+            if orders.suffix == ".json"
+            else read_orders_csv(orders, catalog, ctx.directory)
+        )
+        stores = read_warehouses_json(warehouses)
+        box_list = TypeAdapter(list[BoxType]).validate_python(
+            load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
+        )
+        with console.status(f"planning {len(book.orders)} orders"):
+            plan = plan_day(book, catalog, stores, box_list, ctx, PlanSettings(strategy=strategy))  # type: ignore[arg-type]
+    paths = write_plan(plan, out)
+    console.print(paths["summary"].read_text(), highlight=False)
+    for bad in book.problems:
+        console.print(f"[yellow]row without an order[/]: {bad}", highlight=False)
+    console.print(f"plan: {out}")
+
+
 @app.command("demo")
 def demo(tables: TablesOpt = None) -> None:
     """Quote a few sample shipments with the shipped rate tables."""

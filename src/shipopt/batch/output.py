@@ -1,0 +1,77 @@
+"""Write a plan folder: plan.json (every decision), orders.csv (one row per shipment or
+unplanned order) and summary.md."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from shipopt.pipeline.plan import Plan, summarize
+
+
+def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "plan": folder / "plan.json",
+        "orders": folder / "orders.csv",
+        "summary": folder / "summary.md",
+    }
+    paths["plan"].write_text(plan.model_dump_json(indent=1) + "\n")
+    with paths["orders"].open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            [
+                "order_id",
+                "status",
+                "warehouse",
+                "carrier",
+                "service",
+                "boxes",
+                "total",
+                "ship_date",
+                "promised",
+                "on_time",
+                "reason",
+            ]
+        )
+        for o in plan.orders:
+            if o.status == "unplanned":
+                w.writerow([o.order_id, o.status, "", "", "", "", "", "", "", "", o.reason])
+            for s in o.shipments:
+                w.writerow(
+                    [
+                        o.order_id,
+                        o.status,
+                        s.warehouse,
+                        s.carrier,
+                        s.service,
+                        " ".join(s.boxes),
+                        s.total,
+                        s.ship_date,
+                        s.promised,
+                        "" if s.on_time is None else s.on_time,
+                        "",
+                    ]
+                )
+    totals = summarize(plan)
+    lines = [
+        f"# Shipping plan ({plan.strategy})",
+        "",
+        f"- orders: {totals['orders']} "
+        f"({totals['planned']} planned, {totals['unplanned']} unplanned)",
+        f"- shipments: {totals['shipments']}, boxes: {totals['boxes']}",
+        f"- total shipping cost: USD {totals['total_cost']}",
+    ]
+    share = totals["on_time_share"]
+    lines.append(
+        f"- on time (orders with a deliver-by date): {share:.1%}"
+        if isinstance(share, float)
+        else "- on time: no order had a deliver-by date"
+    )
+    lines += ["", "| service | shipments | cost |", "|---|---|---|"]
+    counts = totals["shipments_by_service"]
+    costs = totals["cost_by_service"]
+    assert isinstance(counts, dict) and isinstance(costs, dict)
+    lines += [f"| {k} | {v} | {costs[k]} |" for k, v in counts.items()]
+    paths["summary"].write_text("\n".join(lines) + "\n")
+    return paths

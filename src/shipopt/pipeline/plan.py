@@ -1,0 +1,188 @@
+"""The day's plan (first slice): source -> for each shipment, pack and rate-shop (the quote path,
+under its deliver-by date) -> one decision per input order, planned or unplanned with a reason.
+Consolidation, pallets, own-fleet routing and strategies beyond cheapest/fastest come next."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from shipopt.batch.inputs import OrderBook
+from shipopt.batch.sourcing import source_nearest
+from shipopt.domain.base import Frozen
+from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
+from shipopt.domain.packing import BoxType, Item, PackOptions
+from shipopt.domain.quote import QuoteRequest, QuoteResponse
+from shipopt.errors import ShipoptError
+from shipopt.pipeline.quote import QuoteContext, quote
+
+
+class ShipmentDecision(Frozen):
+    warehouse: str
+    carrier: str
+    service: str
+    total: Decimal
+    boxes: list[str]
+    ship_date: date
+    promised: date
+    on_time: bool | None = Field(description="None when the order has no deliver-by date.")
+
+
+class OrderDecision(Frozen):
+    order_id: str
+    status: Literal["planned", "unplanned"]
+    reason: str = ""
+    shipments: list[ShipmentDecision] = []
+    total: Decimal = Decimal(0)
+
+
+class Plan(Frozen):
+    orders: list[OrderDecision]
+    strategy: str
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    strategy: Literal["cheapest", "fastest"] = "cheapest"
+    pack_time_limit: float = 0.3
+    seed: int = 0
+
+
+def _ship(
+    order: Order,
+    warehouse: Warehouse,
+    lines: tuple[OrderLine, ...],
+    skus: dict[str, Sku],
+    boxes: list[BoxType],
+    ctx: QuoteContext,
+    settings: PlanSettings,
+    late_ok: bool,
+) -> QuoteResponse:
+    items = [
+        Item(
+            sku=ln.sku,
+            dimensions=skus[ln.sku].dimensions,
+            weight=skus[ln.sku].weight,
+            quantity=ln.quantity,
+            orientation=skus[ln.sku].orientation,
+            fragile=skus[ln.sku].fragile,
+            ships_alone=skus[ln.sku].ships_alone,
+        )
+        for ln in lines
+    ]
+    request = QuoteRequest.model_validate(
+        {
+            "shipment": {
+                "origin": {"postal_code": warehouse.postal_code},
+                "destination": order.destination.model_dump(),
+                "items": [i.model_dump() for i in items],
+                "boxes": [b.model_dump() for b in boxes],
+                "ship_at": (order.ordered_at or datetime(2026, 12, 1, 9)).isoformat(),
+                "pack_options": PackOptions(
+                    time_limit=settings.pack_time_limit, seed=settings.seed
+                ).model_dump(),
+            },
+            "constraints": {"deliver_by": None if late_ok else order.deliver_by},
+            "policy": "fastest" if late_ok else settings.strategy,
+        }
+    )
+    return quote(request, ctx, datetime(2026, 12, 1, tzinfo=UTC))
+
+
+def plan_day(
+    book: OrderBook,
+    skus: dict[str, Sku],
+    warehouses: list[Warehouse],
+    boxes: list[BoxType],
+    ctx: QuoteContext,
+    settings: PlanSettings = PlanSettings(),
+) -> Plan:
+    """One decision per order of the book (kept orders planned or not; rejected ones unplanned
+    with their input problems), in input order."""
+    sourcing = source_nearest(book.orders, warehouses, ctx.directory)
+    by_id = {w.id: w for w in warehouses}
+    decided: dict[str, OrderDecision] = {}
+    for oid, problems in book.rejected.items():
+        decided[oid] = OrderDecision(
+            order_id=oid, status="unplanned", reason="; ".join(str(p) for p in problems)
+        )
+    for oid, reason in sourcing.unplanned.items():
+        decided[oid] = OrderDecision(order_id=oid, status="unplanned", reason=reason)
+    for a in sourcing.assignments:
+        shipments = []
+        failure = ""
+        for wid, lines in a.shipments:
+            try:
+                response = _ship(
+                    a.order, by_id[wid], lines, skus, boxes, ctx, settings, late_ok=False
+                )
+                if response.choice is None and a.order.deliver_by is not None:  # late beats never
+                    response = _ship(
+                        a.order, by_id[wid], lines, skus, boxes, ctx, settings, late_ok=True
+                    )
+            except ShipoptError as exc:
+                failure = f"shipment from {wid}: {exc}"
+                break
+            if response.choice is None:
+                failure = f"shipment from {wid}: {response.explanation}"
+                break
+            c = response.choice
+            shipments.append(
+                ShipmentDecision(
+                    warehouse=wid,
+                    carrier=c.carrier,
+                    service=c.service,
+                    total=c.total,
+                    boxes=[b.box for b in response.packing.boxes] if response.packing else [],
+                    ship_date=c.ship_date,
+                    promised=c.estimated_delivery,
+                    on_time=None
+                    if a.order.deliver_by is None
+                    else c.estimated_delivery <= a.order.deliver_by,
+                )
+            )
+        if failure:
+            decided[a.order.id] = OrderDecision(
+                order_id=a.order.id, status="unplanned", reason=failure
+            )
+        else:
+            decided[a.order.id] = OrderDecision(
+                order_id=a.order.id,
+                status="planned",
+                shipments=shipments,
+                total=sum((s.total for s in shipments), Decimal(0)),
+            )
+    order_ids = [o.id for o in book.orders] + [
+        oid for oid in book.rejected if oid not in {o.id for o in book.orders}
+    ]
+    return Plan(orders=[decided[oid] for oid in order_ids], strategy=settings.strategy)
+
+
+def summarize(plan: Plan) -> dict[str, object]:
+    planned = [o for o in plan.orders if o.status == "planned"]
+    by_service: Counter[str] = Counter()
+    cost_by_service: dict[str, Decimal] = {}
+    promised = [s for o in planned for s in o.shipments if s.on_time is not None]
+    for o in planned:
+        for s in o.shipments:
+            key = f"{s.carrier}/{s.service}"
+            by_service[key] += 1
+            cost_by_service[key] = cost_by_service.get(key, Decimal(0)) + s.total
+    return {
+        "orders": len(plan.orders),
+        "planned": len(planned),
+        "unplanned": len(plan.orders) - len(planned),
+        "shipments": sum(len(o.shipments) for o in planned),
+        "boxes": sum(len(s.boxes) for o in planned for s in o.shipments),
+        "total_cost": sum((o.total for o in planned), Decimal(0)),
+        "on_time_share": (sum(bool(s.on_time) for s in promised) / len(promised))
+        if promised
+        else None,
+        "shipments_by_service": dict(by_service.most_common()),
+        "cost_by_service": {k: cost_by_service[k] for k, _ in by_service.most_common()},
+    }

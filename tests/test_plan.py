@@ -1,0 +1,58 @@
+"""The day's plan (first slice): every input order exactly once, deterministic, priced by the
+quote path."""
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import TypeAdapter
+
+from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
+from shipopt.batch.output import write_plan
+from shipopt.batch.sample import sample_day, write_sample
+from shipopt.domain.packing import BoxType
+from shipopt.geo import ZipDirectory
+from shipopt.pipeline.plan import plan_day, summarize
+from shipopt.pipeline.quote import QuoteContext
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory: pytest.TempPathFactory, directory: ZipDirectory) -> Path:
+    folder = tmp_path_factory.mktemp("plan")
+    write_sample(sample_day(directory, 60, seed=9), folder)
+    lines = (folder / "orders.csv").read_text().splitlines()
+    real_sku = (folder / "skus.csv").read_text().splitlines()[1].split(",")[0]
+    lines += ["BAD-A,NOPE,1,10001,true,,", f"BAD-B,{real_sku},1,99999,true,,"]
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_every_order_once_and_deterministic(day: Path, ctx: QuoteContext, tmp_path: Path) -> None:
+    skus = read_skus_csv(day / "skus.csv")
+    book = read_orders_csv(day / "orders.csv", skus, ctx.directory)
+    warehouses = read_warehouses_json(day / "warehouses.json")
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    plan = plan_day(book, skus, warehouses, boxes, ctx)
+    input_ids = {line.split(",")[0] for line in (day / "orders.csv").read_text().splitlines()[1:]}
+    ids = [o.order_id for o in plan.orders]
+    assert sorted(ids) == sorted(input_ids) and len(ids) == len(set(ids))
+    status = {o.order_id: o for o in plan.orders}
+    assert status["BAD-A"].status == "unplanned" and "unknown SKU" in status["BAD-A"].reason
+    assert status["BAD-B"].status == "unplanned" and "unknown ZIP" in status["BAD-B"].reason
+    planned = [o for o in plan.orders if o.status == "planned"]
+    assert len(planned) >= 50
+    for o in planned:
+        assert o.shipments and o.total == sum(s.total for s in o.shipments)
+        for s in o.shipments:
+            assert s.promised >= s.ship_date and s.boxes
+    again = plan_day(
+        read_orders_csv(day / "orders.csv", skus, ctx.directory), skus, warehouses, boxes, ctx
+    )
+    assert again == plan
+    paths = write_plan(plan, tmp_path / "out")
+    saved = json.loads(paths["plan"].read_text())
+    assert len(saved["orders"]) == len(input_ids)
+    assert "planned" in paths["summary"].read_text()
+    totals = summarize(plan)
+    assert totals["planned"] == len(planned) and totals["orders"] == len(input_ids)
