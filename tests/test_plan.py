@@ -56,3 +56,22 @@ def test_every_order_once_and_deterministic(day: Path, ctx: QuoteContext, tmp_pa
     assert "planned" in paths["summary"].read_text()
     totals = summarize(plan)
     assert totals["planned"] == len(planned) and totals["orders"] == len(input_ids)
+
+
+def test_process_pool_gives_the_same_plan(day: Path, ctx: QuoteContext) -> None:
+    from shipopt.pipeline.plan import PlanSettings
+
+    skus = read_skus_csv(day / "skus.csv")
+    book = read_orders_csv(day / "orders.csv", skus, ctx.directory)
+    warehouses = read_warehouses_json(day / "warehouses.json")
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    local = plan_day(book, skus, warehouses, boxes, ctx)
+    pooled = plan_day(
+        book,
+        skus,
+        warehouses,
+        boxes,
+        ctx,
+        PlanSettings(workers=2, rate_tables=ROOT / "rate_tables"),
+    )
+    assert pooled == local

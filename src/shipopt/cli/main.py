@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -340,6 +341,7 @@ def plan_run(
     ),
     out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
     strategy: Annotated[str, typer.Option(help="cheapest or fastest.")] = "cheapest",
+    workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
     tables: TablesOpt = None,
 ) -> None:
     """Source, pack and rate-shop every order; write plan.json, orders.csv and summary.md."""
@@ -370,7 +372,17 @@ def plan_run(
             load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
         )
         with console.status(f"planning {len(book.orders)} orders"):
-            plan = plan_day(book, catalog, stores, box_list, ctx, PlanSettings(strategy=strategy))  # type: ignore[arg-type]
+            cores = (
+                len(os.sched_getaffinity(0))
+                if hasattr(os, "sched_getaffinity")
+                else (os.cpu_count() or 1)
+            )
+            settings = PlanSettings(
+                strategy="fastest" if strategy == "fastest" else "cheapest",
+                workers=workers or cores,
+                rate_tables=_tables(tables),
+            )
+            plan = plan_day(book, catalog, stores, box_list, ctx, settings)
     paths = write_plan(plan, out)
     console.print(paths["summary"].read_text(), highlight=False)
     for bad in book.problems:

@@ -5,10 +5,12 @@ Consolidation, pallets, own-fleet routing and strategies beyond cheapest/fastest
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -51,6 +53,8 @@ class PlanSettings:
     strategy: Literal["cheapest", "fastest"] = "cheapest"
     pack_time_limit: float = 0.3
     seed: int = 0
+    workers: int = 1
+    rate_tables: Path | None = None  # what each worker process loads
 
 
 def _ship(
@@ -94,6 +98,66 @@ def _ship(
     return quote(request, ctx, datetime(2026, 12, 1, tzinfo=UTC))
 
 
+def decide_shipment(
+    order: Order,
+    warehouse: Warehouse,
+    lines: tuple[OrderLine, ...],
+    skus: dict[str, Sku],
+    boxes: list[BoxType],
+    ctx: QuoteContext,
+    settings: PlanSettings,
+) -> ShipmentDecision | str:
+    """Pack and rate-shop one shipment; a decision, or why it cannot be planned."""
+    wid = warehouse.id
+    try:
+        response = _ship(order, warehouse, lines, skus, boxes, ctx, settings, late_ok=False)
+        if response.choice is None and order.deliver_by is not None:  # late beats never
+            response = _ship(order, warehouse, lines, skus, boxes, ctx, settings, late_ok=True)
+    except ShipoptError as exc:
+        return f"shipment from {wid}: {exc}"
+    if response.choice is None:
+        return f"shipment from {wid}: {response.explanation}"
+    c = response.choice
+    return ShipmentDecision(
+        warehouse=wid,
+        carrier=c.carrier,
+        service=c.service,
+        total=c.total,
+        boxes=[b.box for b in response.packing.boxes] if response.packing else [],
+        ship_date=c.ship_date,
+        promised=c.estimated_delivery,
+        on_time=None if order.deliver_by is None else c.estimated_delivery <= order.deliver_by,
+    )
+
+
+Job = tuple[Order, str, tuple[OrderLine, ...]]
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(
+    rate_tables: Path,
+    skus: dict[str, Sku],
+    boxes: list[BoxType],
+    warehouses: list[Warehouse],
+    settings: PlanSettings,
+) -> None:
+    _WORKER.update(
+        ctx=QuoteContext.from_directory(rate_tables),
+        skus=skus,
+        boxes=boxes,
+        warehouses={w.id: w for w in warehouses},
+        settings=settings,
+    )
+
+
+def _work(job: Job) -> ShipmentDecision | str:
+    order, wid, lines = job
+    w = _WORKER
+    return decide_shipment(
+        order, w["warehouses"][wid], lines, w["skus"], w["boxes"], w["ctx"], w["settings"]
+    )
+
+
 def plan_day(
     book: OrderBook,
     skus: dict[str, Sku],
@@ -103,7 +167,8 @@ def plan_day(
     settings: PlanSettings = PlanSettings(),
 ) -> Plan:
     """One decision per order of the book (kept orders planned or not; rejected ones unplanned
-    with their input problems), in input order."""
+    with their input problems), in input order. With ``settings.workers`` > 1 and
+    ``settings.rate_tables`` set, shipments are priced in a process pool; the plan is the same."""
     sourcing = source_nearest(book.orders, warehouses, ctx.directory)
     by_id = {w.id: w for w in warehouses}
     decided: dict[str, OrderDecision] = {}
@@ -113,53 +178,43 @@ def plan_day(
         )
     for oid, reason in sourcing.unplanned.items():
         decided[oid] = OrderDecision(order_id=oid, status="unplanned", reason=reason)
-    for a in sourcing.assignments:
-        shipments = []
-        failure = ""
-        for wid, lines in a.shipments:
-            try:
-                response = _ship(
-                    a.order, by_id[wid], lines, skus, boxes, ctx, settings, late_ok=False
-                )
-                if response.choice is None and a.order.deliver_by is not None:  # late beats never
-                    response = _ship(
-                        a.order, by_id[wid], lines, skus, boxes, ctx, settings, late_ok=True
-                    )
-            except ShipoptError as exc:
-                failure = f"shipment from {wid}: {exc}"
-                break
-            if response.choice is None:
-                failure = f"shipment from {wid}: {response.explanation}"
-                break
-            c = response.choice
-            shipments.append(
-                ShipmentDecision(
-                    warehouse=wid,
-                    carrier=c.carrier,
-                    service=c.service,
-                    total=c.total,
-                    boxes=[b.box for b in response.packing.boxes] if response.packing else [],
-                    ship_date=c.ship_date,
-                    promised=c.estimated_delivery,
-                    on_time=None
-                    if a.order.deliver_by is None
-                    else c.estimated_delivery <= a.order.deliver_by,
-                )
+    jobs: list[Job] = [
+        (a.order, wid, lines) for a in sourcing.assignments for wid, lines in a.shipments
+    ]
+    if settings.workers > 1 and settings.rate_tables is not None and len(jobs) > 1:
+        with ProcessPoolExecutor(
+            settings.workers,
+            initializer=_init_worker,
+            initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
+        ) as pool:
+            results = list(
+                pool.map(_work, jobs, chunksize=max(1, len(jobs) // (settings.workers * 8)))
             )
-        if failure:
+    else:
+        results = [
+            decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings)
+            for order, wid, lines in jobs
+        ]
+    per_order: dict[str, list[ShipmentDecision | str]] = {}
+    for (order, _, _), result in zip(jobs, results, strict=True):
+        per_order.setdefault(order.id, []).append(result)
+    for a in sourcing.assignments:
+        outcome = per_order[a.order.id]
+        failures = [r for r in outcome if isinstance(r, str)]
+        if failures:
             decided[a.order.id] = OrderDecision(
-                order_id=a.order.id, status="unplanned", reason=failure
+                order_id=a.order.id, status="unplanned", reason=failures[0]
             )
         else:
+            shipments = [r for r in outcome if isinstance(r, ShipmentDecision)]
             decided[a.order.id] = OrderDecision(
                 order_id=a.order.id,
                 status="planned",
                 shipments=shipments,
                 total=sum((s.total for s in shipments), Decimal(0)),
             )
-    order_ids = [o.id for o in book.orders] + [
-        oid for oid in book.rejected if oid not in {o.id for o in book.orders}
-    ]
+    kept = {o.id for o in book.orders}
+    order_ids = [o.id for o in book.orders] + [oid for oid in book.rejected if oid not in kept]
     return Plan(orders=[decided[oid] for oid in order_ids], strategy=settings.strategy)
 
 
