@@ -369,6 +369,8 @@ def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
                 best, best_left = packed, left
             if not by_cost and not best_left and len(best.boxes) <= floor:
                 break  # the box count meets its lower bound; later starts could only trim volume
+            if len(items) == 1 and not best_left:
+                break  # one unit: the downsizing already tried every box type in rank order
         assert best is not None
         if len(items) <= EXACT_UNITS and len(best.boxes) > 1 and not best_left:
             single = search.best_single(items)
