@@ -134,6 +134,7 @@ class _Search:
         self.support = support
         self.by_cost = by_cost
         self.stock = stock
+        self._single: dict[tuple[tuple[int, ...], tuple[Merit, ...]], tuple[int, Bin] | None] = {}
 
     def fill(self, b: int, items: list[PItem], merit: Merit) -> tuple[Bin | None, list[PItem]]:
         W, D, H = self.catalog.dims[b]
@@ -192,6 +193,16 @@ class _Search:
         return True
 
     def _best_single(self, items: list[PItem], merits: tuple[Merit, ...]) -> tuple[int, Bin] | None:
+        """Cached by the set of units: restarts ask the same question many times (bins are never
+        changed once built, so a cached answer stays valid)."""
+        key = (tuple(sorted(i.key for i in items)), merits)
+        if key not in self._single:
+            self._single[key] = self._best_single_uncached(items, merits)
+        return self._single[key]
+
+    def _best_single_uncached(
+        self, items: list[PItem], merits: tuple[Merit, ...]
+    ) -> tuple[int, Bin] | None:
         """The best box type (by rank) that holds all ``items``: a few orders of the heuristic,
         then, for up to ``EXACT_UNITS`` plain units, the exact CP-SAT test."""
         payload = sum(i.weight for i in items)
