@@ -75,3 +75,47 @@ def test_process_pool_gives_the_same_plan(day: Path, ctx: QuoteContext) -> None:
         PlanSettings(workers=2, rate_tables=ROOT / "rate_tables"),
     )
     assert pooled == local
+
+
+def test_cheap_vans_take_the_local_orders_that_pay(
+    day: Path, ctx: QuoteContext, tmp_path: Path
+) -> None:
+    import csv
+
+    from shipopt.domain.batch import Fleet
+    from shipopt.pipeline.fleet import OWN_FLEET
+
+    skus = read_skus_csv(day / "skus.csv")
+    book = read_orders_csv(day / "orders.csv", skus, ctx.directory)
+    warehouses = read_warehouses_json(day / "warehouses.json")
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    carriers_only = plan_day(
+        book, skus, [w.model_copy(update={"fleet": None}) for w in warehouses], boxes, ctx
+    )
+    cheap = Fleet(vans=5, radius_miles=300, fixed_cost=0, cost_per_km="0.01", cost_per_hour=0)
+    fleets = [w.model_copy(update={"fleet": cheap if w.id == "NJ1" else None}) for w in warehouses]
+    plan = plan_day(book, skus, fleets, boxes, ctx)
+    vans = [(o, s) for o in plan.orders for s in o.shipments if s.carrier == OWN_FLEET]
+    assert vans, "near-free vans must take some orders"
+    before = {o.order_id: o for o in carriers_only.orders}
+    routes: dict[str, list] = {}  # type: ignore[type-arg]
+    for o, s in vans:
+        assert (
+            s.warehouse == "NJ1"
+            and s.route
+            and s.stop
+            and s.carrier_quote == before[o.order_id].total
+        )
+        routes.setdefault(s.route, []).append(s)
+    for shipments in routes.values():
+        stops = sorted(s.stop for s in shipments)
+        assert stops == list(range(1, len(stops) + 1))
+        # the vans only take what pays: a route costs no more than the carrier quotes it replaces
+        assert sum(s.total for s in shipments) <= sum(s.carrier_quote for s in shipments)
+    assert sorted(o.order_id for o in plan.orders) == sorted(
+        o.order_id for o in carriers_only.orders
+    )
+    assert sum(o.total for o in plan.orders) < sum(o.total for o in carriers_only.orders)
+    assert plan == plan_day(book, skus, fleets, boxes, ctx)  # deterministic
+    rows = list(csv.DictReader(write_plan(plan, tmp_path / "p")["orders"].open()))
+    assert all(len(r) == 13 for r in rows) and any(r["route"] for r in rows)

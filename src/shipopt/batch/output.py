@@ -31,12 +31,14 @@ def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
                 "ship_date",
                 "promised",
                 "on_time",
+                "route",
+                "stop",
                 "reason",
             ]
         )
         for o in plan.orders:
             if o.status == "unplanned":
-                w.writerow([o.order_id, o.status, "", "", "", "", "", "", "", "", o.reason])
+                w.writerow([o.order_id, o.status, "", "", "", "", "", "", "", "", "", "", o.reason])
             for s in o.shipments:
                 w.writerow(
                     [
@@ -50,6 +52,8 @@ def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
                         s.ship_date,
                         s.promised,
                         "" if s.on_time is None else s.on_time,
+                        s.route or "",
+                        s.stop or "",
                         "",
                     ]
                 )

@@ -28,6 +28,7 @@ CATEGORIES: tuple[
     ("bulky", 0.05, (28, 44), (16, 26), (10, 20), (15.0, 45.0), {"ships_alone": True}),
 )
 WAREHOUSES = (("NJ1", "08817"), ("TX1", "75261"), ("CA1", "91761"))
+VAN_FLEETS = {"NJ1": 3, "CA1": 2}  # own vans for local deliveries
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,15 @@ def sample_day(
             for s, w in zip(skus, popularity, strict=True)
             if rng.random() < 0.75
         }
-        warehouses.append(
-            {"id": wid, "postal_code": zip5, "inventory": inventory, "cutoff": "16:00"}
-        )
+        entry: dict[str, object] = {
+            "id": wid,
+            "postal_code": zip5,
+            "inventory": inventory,
+            "cutoff": "16:00",
+        }
+        if wid in VAN_FLEETS:
+            entry["fleet"] = {"vans": VAN_FLEETS[wid], "radius_miles": 40}
+        warehouses.append(entry)
     by_zip3: dict[str, list[str]] = {}
     for z in sorted(directory.known_zips()):
         if directory.has_point(z) and directory.state_of(z) not in (

@@ -22,17 +22,22 @@ from shipopt.domain.packing import BoxType, Item, PackOptions
 from shipopt.domain.quote import QuoteRequest, QuoteResponse
 from shipopt.errors import ShipoptError
 from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.units import Mass
 
 
 class ShipmentDecision(Frozen):
     warehouse: str
-    carrier: str
+    carrier: str = Field(description="A carrier, or 'own-fleet'.")
     service: str
     total: Decimal
     boxes: list[str]
+    weight: Mass
     ship_date: date
     promised: date
     on_time: bool | None = Field(description="None when the order has no deliver-by date.")
+    route: str | None = Field(default=None, description="Own-fleet route id.")
+    stop: int | None = Field(default=None, description="Position on the route (1 = first).")
+    carrier_quote: Decimal | None = Field(default=None, description="What the best carrier asked.")
 
 
 class OrderDecision(Frozen):
@@ -55,6 +60,8 @@ class PlanSettings:
     seed: int = 0
     workers: int = 1
     rate_tables: Path | None = None  # what each worker process loads
+    route_iterations: int = 3000  # own-fleet search budget (deterministic), capped by the time
+    route_time_limit: float = 20.0
 
 
 def _ship(
@@ -124,6 +131,9 @@ def decide_shipment(
         service=c.service,
         total=c.total,
         boxes=[b.box for b in response.packing.boxes] if response.packing else [],
+        weight=Mass(sum(b.gross_weight.ng for b in response.packing.boxes))
+        if response.packing
+        else Mass(0),
         ship_date=c.ship_date,
         promised=c.estimated_delivery,
         on_time=None if order.deliver_by is None else c.estimated_delivery <= order.deliver_by,
@@ -215,7 +225,14 @@ def plan_day(
             )
     kept = {o.id for o in book.orders}
     order_ids = [o.id for o in book.orders] + [oid for oid in book.rejected if oid not in kept]
-    return Plan(orders=[decided[oid] for oid in order_ids], strategy=settings.strategy)
+    ordered = [decided[oid] for oid in order_ids]
+    if any(w.fleet is not None and w.fleet.vans for w in warehouses):
+        from shipopt.pipeline.fleet import assign_own_fleet
+
+        ordered = assign_own_fleet(
+            ordered, {o.id: o for o in book.orders}, warehouses, ctx.directory, settings
+        )
+    return Plan(orders=ordered, strategy=settings.strategy)
 
 
 def summarize(plan: Plan) -> dict[str, object]:

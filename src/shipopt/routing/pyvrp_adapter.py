@@ -26,9 +26,13 @@ def supported(data: RoutingData) -> str | None:
     return None
 
 
-def solve_pyvrp(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
+def solve_pyvrp(
+    data: RoutingData, time_limit: float, seed: int, iterations: int | None = None
+) -> RouteSet:
+    """``iterations``: also stop after that many search iterations (whichever comes first), for
+    answers that do not depend on the machine's speed."""
     import pyvrp
-    from pyvrp.stop import MaxRuntime
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     why = supported(data)
     if why:
@@ -72,9 +76,12 @@ def solve_pyvrp(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
         np.asarray(data.duration, dtype=np.int64),
     ]
     problem = pyvrp.ProblemData(locations, clients, depots, types, matrices[:1], matrices[1:])
-    result = pyvrp.solve(
-        problem, MaxRuntime(time_limit), seed=seed, collect_stats=False, display=False
+    stop = (
+        MultipleCriteria([MaxIterations(iterations), MaxRuntime(time_limit)])
+        if iterations is not None
+        else MaxRuntime(time_limit)
     )
+    result = pyvrp.solve(problem, stop, seed=seed, collect_stats=False, display=False)
     if not result.is_feasible():
         return RouteSet(
             (),
