@@ -119,3 +119,49 @@ def test_cheap_vans_take_the_local_orders_that_pay(
     assert plan == plan_day(book, skus, fleets, boxes, ctx)  # deterministic
     rows = list(csv.DictReader(write_plan(plan, tmp_path / "p")["orders"].open()))
     assert all(len(r) == 13 for r in rows) and any(r["route"] for r in rows)
+
+
+def test_strategies_and_compare(day: Path, ctx: QuoteContext) -> None:
+    from shipopt.pipeline.compare import compare
+    from shipopt.pipeline.fleet import OWN_FLEET
+    from shipopt.pipeline.plan import check_strategy
+
+    skus = read_skus_csv(day / "skus.csv")
+    book = read_orders_csv(day / "orders.csv", skus, ctx.directory)
+    warehouses = [
+        w.model_copy(update={"fleet": None}) for w in read_warehouses_json(day / "warehouses.json")
+    ]
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    rows, plans = compare(
+        book,
+        skus,
+        warehouses,
+        boxes,
+        ctx,
+        ["cheapest", "fastest", "single-carrier:summit"],
+        "no-cartonization",
+    )
+    assert [r["strategy"] for r in rows] == [
+        "no-cartonization",
+        "cheapest",
+        "fastest",
+        "single-carrier:summit",
+    ]
+    units = {o.id: sum(ln.quantity for ln in o.lines) for o in book.orders}
+    by = {
+        name: {o.order_id: o for o in plan.orders if o.status == "planned"}
+        for name, plan in plans.items()
+    }
+    for oid, o in by["no-cartonization"].items():  # one box per unit
+        assert sum(len(s.boxes) for s in o.shipments) == units[oid]
+    for o in by["single-carrier:summit"].values():
+        assert all(s.carrier in ("summit", OWN_FLEET) for s in o.shipments)
+    common = set(by["cheapest"]) & set(by["no-cartonization"]) & set(by["fastest"])
+    assert sum(by["cheapest"][k].total for k in common) < sum(
+        by["no-cartonization"][k].total for k in common
+    )
+    for k in common:  # fastest never promises later than cheapest for the same shipments
+        if len(by["fastest"][k].shipments) == len(by["cheapest"][k].shipments) == 1:
+            assert by["fastest"][k].shipments[0].promised <= by["cheapest"][k].shipments[0].promised
+    with pytest.raises(ValueError, match="unknown strategy"):
+        check_strategy("magic")

@@ -340,7 +340,9 @@ def plan_run(
         "examples/boxes.json"
     ),
     out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
-    strategy: Annotated[str, typer.Option(help="cheapest or fastest.")] = "cheapest",
+    strategy: Annotated[
+        str, typer.Option(help="cheapest, fastest, no-cartonization, single-carrier:NAME.")
+    ] = "cheapest",
     workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
     tables: TablesOpt = None,
 ) -> None:
@@ -355,10 +357,12 @@ def plan_run(
     )
     from shipopt.batch.output import write_plan
     from shipopt.domain.packing import BoxType
-    from shipopt.pipeline.plan import PlanSettings, plan_day
+    from shipopt.pipeline.plan import PlanSettings, check_strategy, plan_day
 
-    if strategy not in ("cheapest", "fastest"):
-        fail([Problem("--strategy", f"unknown strategy {strategy!r} (cheapest or fastest)")])
+    try:
+        check_strategy(strategy)
+    except ValueError as exc:
+        fail([Problem("--strategy", str(exc))])
     ctx = _context(tables)
     with user_errors():
         catalog = read_skus_csv(skus)
@@ -378,7 +382,7 @@ def plan_run(
                 else (os.cpu_count() or 1)
             )
             settings = PlanSettings(
-                strategy="fastest" if strategy == "fastest" else "cheapest",
+                strategy=strategy,
                 workers=workers or cores,
                 rate_tables=_tables(tables),
             )
@@ -388,6 +392,80 @@ def plan_run(
     for bad in book.problems:
         console.print(f"[yellow]row without an order[/]: {bad}", highlight=False)
     console.print(f"plan: {out}")
+
+
+@plan_app.command("compare")
+def plan_compare(
+    orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
+    skus: Annotated[Path, typer.Option(help="skus.csv")],
+    warehouses: Annotated[Path, typer.Option(help="warehouses.json")],
+    boxes: Annotated[Path, typer.Option(help="Box catalog JSON.")] = Path("examples/boxes.json"),
+    strategies: Annotated[
+        str, typer.Option(help="Comma list.")
+    ] = "cheapest,fastest,no-cartonization",
+    baseline: Annotated[
+        str, typer.Option(help="The strategy to compare with.")
+    ] = "no-cartonization",
+    out: Annotated[Path, typer.Option(help="Folder for compare.json / compare.md.")] = Path(
+        "out/compare"
+    ),
+    workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
+    tables: TablesOpt = None,
+) -> None:
+    """Plan the same orders under several strategies and print the savings against a baseline."""
+    from pydantic import TypeAdapter
+
+    from shipopt.batch.inputs import (
+        read_orders_csv,
+        read_orders_json,
+        read_skus_csv,
+        read_warehouses_json,
+    )
+    from shipopt.domain.packing import BoxType
+    from shipopt.pipeline.compare import compare
+    from shipopt.pipeline.plan import PlanSettings, check_strategy
+
+    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    try:
+        for name in [*names, baseline]:
+            check_strategy(name)
+    except ValueError as exc:
+        fail([Problem("--strategies", str(exc))])
+    ctx = _context(tables)
+    with user_errors():
+        catalog = read_skus_csv(skus)
+        book = (
+            read_orders_json(orders, catalog)
+            if orders.suffix == ".json"
+            else read_orders_csv(orders, catalog, ctx.directory)
+        )
+        stores = read_warehouses_json(warehouses)
+        box_list = TypeAdapter(list[BoxType]).validate_python(
+            load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
+        )
+        cores = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
+        settings = PlanSettings(workers=workers or cores, rate_tables=_tables(tables))
+        with console.status(
+            f"planning {len(book.orders)} orders x {len({*names, baseline})} strategies"
+        ):
+            rows, _ = compare(book, catalog, stores, box_list, ctx, names, baseline, settings)
+    table = Table(title=f"Strategies against {baseline}")
+    for col in rows[0]:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "compare.json").write_text(json.dumps(rows, indent=1) + "\n")
+    header = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
+    (out / "compare.md").write_text(
+        header + "".join("| " + " | ".join(str(v) for v in r.values()) + " |\n" for r in rows)
+    )
+    console.print(f"results: {out}")
 
 
 @app.command("demo")

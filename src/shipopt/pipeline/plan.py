@@ -18,9 +18,11 @@ from shipopt.batch.inputs import OrderBook
 from shipopt.batch.sourcing import source_nearest
 from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
-from shipopt.domain.packing import BoxType, Item, PackOptions
+from shipopt.domain.packing import BoxType, Item, PackOptions, PackRequest
+from shipopt.domain.parcel import Parcel
 from shipopt.domain.quote import QuoteRequest, QuoteResponse
-from shipopt.errors import ShipoptError
+from shipopt.errors import InputError, Problem, ShipoptError
+from shipopt.packing.cartonize import cartonize
 from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.units import Mass
 
@@ -53,15 +55,60 @@ class Plan(Frozen):
     strategy: str
 
 
+STRATEGIES = ("cheapest", "fastest", "no-cartonization", "single-carrier:<carrier>")
+
+
+def check_strategy(strategy: str) -> str:
+    """The strategy itself, or ValueError naming the known ones."""
+    if strategy in ("cheapest", "fastest", "no-cartonization") or (
+        strategy.startswith("single-carrier:") and len(strategy) > len("single-carrier:")
+    ):
+        return strategy
+    raise ValueError(f"unknown strategy {strategy!r} (use {', '.join(STRATEGIES)})")
+
+
 @dataclass(frozen=True)
 class PlanSettings:
-    strategy: Literal["cheapest", "fastest"] = "cheapest"
+    """``strategy``: cheapest or fastest service; ``single-carrier:<carrier>`` (cheapest of one
+    carrier); ``no-cartonization`` (each unit alone in the smallest box that holds it)."""
+
+    strategy: str = "cheapest"
     pack_time_limit: float = 0.3
     seed: int = 0
     workers: int = 1
     rate_tables: Path | None = None  # what each worker process loads
     route_iterations: int = 3000  # own-fleet search budget (deterministic), capped by the time
     route_time_limit: float = 20.0
+
+
+def _one_box_per_unit(items: list[Item], boxes: list[BoxType]) -> list[Parcel]:
+    """The no-cartonization baseline: every unit alone in the smallest box that holds it."""
+    parcels = []
+    for item in items:
+        single = item.model_copy(update={"quantity": 1})
+        packed = cartonize(
+            PackRequest(items=[single], boxes=boxes, options=PackOptions(objective="boxes"))
+        )
+        if packed.unpacked:
+            raise InputError(Problem(f"sku {item.sku}", packed.unpacked[0].message))
+        box = packed.boxes[0]
+        parcels += [Parcel(dimensions=box.outer, weight=box.gross_weight)] * item.quantity
+    return parcels
+
+
+def _items(lines: tuple[OrderLine, ...], skus: dict[str, Sku]) -> list[Item]:
+    return [
+        Item(
+            sku=ln.sku,
+            dimensions=skus[ln.sku].dimensions,
+            weight=skus[ln.sku].weight,
+            quantity=ln.quantity,
+            orientation=skus[ln.sku].orientation,
+            fragile=skus[ln.sku].fragile,
+            ships_alone=skus[ln.sku].ships_alone,
+        )
+        for ln in lines
+    ]
 
 
 def _ship(
@@ -74,32 +121,30 @@ def _ship(
     settings: PlanSettings,
     late_ok: bool,
 ) -> QuoteResponse:
-    items = [
-        Item(
-            sku=ln.sku,
-            dimensions=skus[ln.sku].dimensions,
-            weight=skus[ln.sku].weight,
-            quantity=ln.quantity,
-            orientation=skus[ln.sku].orientation,
-            fragile=skus[ln.sku].fragile,
-            ships_alone=skus[ln.sku].ships_alone,
-        )
-        for ln in lines
-    ]
+    strategy = settings.strategy
+    carriers = [strategy.split(":", 1)[1]] if strategy.startswith("single-carrier:") else None
+    items = _items(lines, skus)
+    shipment: dict[str, Any] = {
+        "origin": {"postal_code": warehouse.postal_code},
+        "destination": order.destination.model_dump(),
+        "ship_at": (order.ordered_at or datetime(2026, 12, 1, 9)).isoformat(),
+    }
+    if strategy == "no-cartonization":
+        shipment["parcels"] = [p.model_dump() for p in _one_box_per_unit(items, boxes)]
+    else:
+        shipment["items"] = [i.model_dump() for i in items]
+        shipment["boxes"] = [b.model_dump() for b in boxes]
+        shipment["pack_options"] = PackOptions(
+            time_limit=settings.pack_time_limit, seed=settings.seed
+        ).model_dump()
     request = QuoteRequest.model_validate(
         {
-            "shipment": {
-                "origin": {"postal_code": warehouse.postal_code},
-                "destination": order.destination.model_dump(),
-                "items": [i.model_dump() for i in items],
-                "boxes": [b.model_dump() for b in boxes],
-                "ship_at": (order.ordered_at or datetime(2026, 12, 1, 9)).isoformat(),
-                "pack_options": PackOptions(
-                    time_limit=settings.pack_time_limit, seed=settings.seed
-                ).model_dump(),
+            "shipment": shipment,
+            "constraints": {
+                "deliver_by": None if late_ok else order.deliver_by,
+                "carriers": carriers,
             },
-            "constraints": {"deliver_by": None if late_ok else order.deliver_by},
-            "policy": "fastest" if late_ok else settings.strategy,
+            "policy": "fastest" if late_ok or strategy == "fastest" else "cheapest",
         }
     )
     return quote(request, ctx, datetime(2026, 12, 1, tzinfo=UTC))
@@ -130,10 +175,12 @@ def decide_shipment(
         carrier=c.carrier,
         service=c.service,
         total=c.total,
-        boxes=[b.box for b in response.packing.boxes] if response.packing else [],
+        boxes=[b.box for b in response.packing.boxes]
+        if response.packing
+        else ["unit box"] * len(c.parcel_totals),
         weight=Mass(sum(b.gross_weight.ng for b in response.packing.boxes))
         if response.packing
-        else Mass(0),
+        else Mass(sum(p.weight.ng for p in _one_box_per_unit(_items(lines, skus), boxes))),
         ship_date=c.ship_date,
         promised=c.estimated_delivery,
         on_time=None if order.deliver_by is None else c.estimated_delivery <= order.deliver_by,
