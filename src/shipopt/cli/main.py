@@ -12,10 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from shipopt.batch.inputs import OrderBook
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.cli.render import quote_tables
 from shipopt.cli.route import route_app
-from shipopt.domain.packing import PackedBox, PackRequest, PackResult
+from shipopt.domain.batch import Sku, Warehouse
+from shipopt.domain.packing import BoxType, PackedBox, PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import Problem
@@ -331,6 +333,38 @@ plan_app = typer.Typer(help="Batch planning: a day of orders in, a plan out.", n
 app.add_typer(plan_app, name="plan")
 
 
+def _cores() -> int:
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
+
+
+def _load_day(
+    orders: Path, skus: Path, warehouses: Path, boxes: Path, ctx: QuoteContext
+) -> tuple[OrderBook, dict[str, Sku], list[Warehouse], list[BoxType]]:
+    """The day's inputs: SKUs, orders (CSV or JSON; bad rows set aside), warehouses, boxes."""
+    from pydantic import TypeAdapter
+
+    from shipopt.batch.inputs import (
+        read_orders_csv,
+        read_orders_json,
+        read_skus_csv,
+        read_warehouses_json,
+    )
+
+    catalog = read_skus_csv(skus)
+    book = (
+        read_orders_json(orders, catalog)
+        if orders.suffix == ".json"
+        else read_orders_csv(orders, catalog, ctx.directory)
+    )
+    stores = read_warehouses_json(warehouses)
+    box_list = TypeAdapter(list[BoxType]).validate_python(
+        load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
+    )
+    return book, catalog, stores, box_list
+
+
 @plan_app.command("run")
 def plan_run(
     orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
@@ -347,16 +381,8 @@ def plan_run(
     tables: TablesOpt = None,
 ) -> None:
     """Source, pack and rate-shop every order; write plan.json, orders.csv and summary.md."""
-    from pydantic import TypeAdapter
 
-    from shipopt.batch.inputs import (
-        read_orders_csv,
-        read_orders_json,
-        read_skus_csv,
-        read_warehouses_json,
-    )
     from shipopt.batch.output import write_plan
-    from shipopt.domain.packing import BoxType
     from shipopt.pipeline.plan import PlanSettings, check_strategy, plan_day
 
     try:
@@ -365,22 +391,9 @@ def plan_run(
         fail([Problem("--strategy", str(exc))])
     ctx = _context(tables)
     with user_errors():
-        catalog = read_skus_csv(skus)
-        book = (
-            read_orders_json(orders, catalog)
-            if orders.suffix == ".json"
-            else read_orders_csv(orders, catalog, ctx.directory)
-        )
-        stores = read_warehouses_json(warehouses)
-        box_list = TypeAdapter(list[BoxType]).validate_python(
-            load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
-        )
+        book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
         with console.status(f"planning {len(book.orders)} orders"):
-            cores = (
-                len(os.sched_getaffinity(0))
-                if hasattr(os, "sched_getaffinity")
-                else (os.cpu_count() or 1)
-            )
+            cores = _cores()
             settings = PlanSettings(
                 strategy=strategy,
                 workers=workers or cores,
@@ -413,15 +426,7 @@ def plan_compare(
     tables: TablesOpt = None,
 ) -> None:
     """Plan the same orders under several strategies and print the savings against a baseline."""
-    from pydantic import TypeAdapter
 
-    from shipopt.batch.inputs import (
-        read_orders_csv,
-        read_orders_json,
-        read_skus_csv,
-        read_warehouses_json,
-    )
-    from shipopt.domain.packing import BoxType
     from shipopt.pipeline.compare import compare
     from shipopt.pipeline.plan import PlanSettings, check_strategy
 
@@ -433,21 +438,8 @@ def plan_compare(
         fail([Problem("--strategies", str(exc))])
     ctx = _context(tables)
     with user_errors():
-        catalog = read_skus_csv(skus)
-        book = (
-            read_orders_json(orders, catalog)
-            if orders.suffix == ".json"
-            else read_orders_csv(orders, catalog, ctx.directory)
-        )
-        stores = read_warehouses_json(warehouses)
-        box_list = TypeAdapter(list[BoxType]).validate_python(
-            load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
-        )
-        cores = (
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else (os.cpu_count() or 1)
-        )
+        book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
+        cores = _cores()
         settings = PlanSettings(workers=workers or cores, rate_tables=_tables(tables))
         with console.status(
             f"planning {len(book.orders)} orders x {len({*names, baseline})} strategies"
