@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(CODE)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src
+	$(BIN)/mypy src api
 
 pytest: $(STAMP)
 	$(BIN)/pytest

@@ -150,27 +150,53 @@ def read_orders_csv(
     return book
 
 
-def read_orders_json(path: Path, skus: dict[str, Sku] | None = None) -> OrderBook:
+def read_orders_json(
+    path: Path, skus: dict[str, Sku] | None = None, directory: ZipDirectory | None = None
+) -> OrderBook:
     """A JSON list of orders as in :class:`Order`; each bad one is reported with its index."""
-    book = OrderBook()
     data = _load_json(path)
     if not isinstance(data, list):
         raise InputError(Problem(str(path), "expected a JSON list of orders"))
+    return orders_from_records(data, skus, f"{path}: ", directory)
+
+
+def orders_from_records(
+    data: list[Any],
+    skus: dict[str, Sku] | None = None,
+    where: str = "",
+    directory: ZipDirectory | None = None,
+) -> OrderBook:
+    """Orders from parsed JSON records; each bad one (invalid, unknown SKU, duplicate id, ZIP
+    not in ``directory``) is set aside with ``{where}[index]``."""
+    book = OrderBook()
+    seen: set[str] = set()
     for k, raw in enumerate(data):
         oid = str(raw.get("id", "")) if isinstance(raw, dict) else ""
         try:
             order = Order.model_validate(raw)
         except ValidationError as err:
             for p in problems_from_validation(err):
-                _reject(book, oid, Problem(f"{path}: [{k}].{p.where}", p.message))
+                _reject(book, oid, Problem(f"{where}[{k}].{p.where}", p.message))
             continue
         unknown = [ln.sku for ln in order.lines if skus is not None and ln.sku not in skus]
         if unknown:
             _reject(
-                book, oid, Problem(f"{path}: [{k}].lines", f"unknown SKU(s): {', '.join(unknown)}")
+                book, oid, Problem(f"{where}[{k}].lines", f"unknown SKU(s): {', '.join(unknown)}")
             )
             continue
+        if directory is not None:
+            try:
+                directory.resolve(order.destination.postal_code, "postal_code")
+            except InputError as exc:
+                where_zip = f"{where}[{k}].destination.postal_code"
+                _reject(book, oid, Problem(where_zip, exc.problems[0].message))
+                continue
+        if order.id in seen:
+            _reject(book, oid, Problem(f"{where}[{k}].id", f"order id {oid!r} listed twice"))
+            continue
+        seen.add(order.id)
         book.orders.append(order)
+    book.orders = [o for o in book.orders if o.id not in book.rejected]
     return book
 
 

@@ -354,7 +354,7 @@ def _load_day(
 
     catalog = read_skus_csv(skus)
     book = (
-        read_orders_json(orders, catalog)
+        read_orders_json(orders, catalog, ctx.directory)
         if orders.suffix == ".json"
         else read_orders_csv(orders, catalog, ctx.directory)
     )

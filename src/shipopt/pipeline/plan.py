@@ -5,6 +5,7 @@ Consolidation, pallets, own-fleet routing and strategies beyond cheapest/fastest
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -222,10 +223,13 @@ def plan_day(
     boxes: list[BoxType],
     ctx: QuoteContext,
     settings: PlanSettings = PlanSettings(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
     """One decision per order of the book (kept orders planned or not; rejected ones unplanned
     with their input problems), in input order. With ``settings.workers`` > 1 and
-    ``settings.rate_tables`` set, shipments are priced in a process pool; the plan is the same."""
+    ``settings.rate_tables`` set, shipments are priced in a process pool; the plan is the same.
+    ``progress(done, total)`` is called after each shipment; an exception it raises stops the
+    plan (that is how a job is cancelled)."""
     sourcing = source_nearest(book.orders, warehouses, ctx.directory)
     by_id = {w.id: w for w in warehouses}
     decided: dict[str, OrderDecision] = {}
@@ -244,14 +248,22 @@ def plan_day(
             initializer=_init_worker,
             initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
         ) as pool:
-            results = list(
-                pool.map(_work, jobs, chunksize=max(1, len(jobs) // (settings.workers * 8)))
-            )
+            results = []
+            try:
+                chunk = max(1, min(64, len(jobs) // (settings.workers * 8)))
+                for result in pool.map(_work, jobs, chunksize=chunk):
+                    results.append(result)
+                    if progress is not None:
+                        progress(len(results), len(jobs))
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     else:
-        results = [
-            decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings)
-            for order, wid, lines in jobs
-        ]
+        results = []
+        for order, wid, lines in jobs:
+            results.append(decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings))
+            if progress is not None:
+                progress(len(results), len(jobs))
     per_order: dict[str, list[ShipmentDecision | str]] = {}
     for (order, _, _), result in zip(jobs, results, strict=True):
         per_order.setdefault(order.id, []).append(result)

@@ -1,0 +1,82 @@
+"""Settings of the HTTP service: ``SHIPOPT_*`` environment variables or a TOML file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shipopt.errors import InputError, Problem, problems_from_validation
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def hash_key(key: str) -> str:
+    """How an API key is stored: its SHA-256, hex."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_key() -> str:
+    return "sk_" + secrets.token_urlsafe(32)
+
+
+class ApiSettings(BaseSettings):
+    """Everything the service reads at start. Lists are JSON in the environment, e.g.
+    ``SHIPOPT_API_KEY_HASHES='["9f86d0..."]'``."""
+
+    model_config = SettingsConfigDict(env_prefix="SHIPOPT_", extra="ignore")
+
+    rate_tables: Path = Path("rate_tables")
+    database_url: str = Field(
+        default="sqlite:///shipopt-jobs.db",
+        description="sqlite:///PATH (WAL) or postgresql://user:pass@host/db",
+    )
+    api_key_hashes: list[str] = Field(default=[], description="SHA-256 (hex) of each API key.")
+    insecure_dev: bool = Field(default=False, description="No API keys needed (development).")
+    cors_origins: list[str] = Field(default=[], description="Allowed origins; empty: CORS off.")
+    max_body_bytes: int = Field(default=8_000_000, ge=1024)
+    max_parcels: int = Field(default=100, ge=1)
+    max_units: int = Field(default=500, ge=1, description="Item units per quote or pack.")
+    max_stops: int = Field(default=1000, ge=1)
+    max_orders: int = Field(default=20_000, ge=1, description="Orders per plan job.")
+    max_solver_seconds: float = Field(default=10.0, gt=0)
+    job_threads: int = Field(default=1, ge=0, le=64, description="Plan jobs run at once.")
+    plan_workers: int = Field(default=1, ge=1, le=256, description="Processes per plan job.")
+    job_lease_seconds: float = Field(
+        default=30.0, gt=0, description="A running job whose server stopped beating is retried."
+    )
+    job_max_attempts: int = Field(default=3, ge=1)
+
+    @field_validator("api_key_hashes")
+    @classmethod
+    def _hashes(cls, value: list[str]) -> list[str]:
+        for k, h in enumerate(value):
+            if not _SHA256.match(h):
+                raise ValueError(f"entry {k} is not a lowercase hex SHA-256 (64 characters)")
+        return value
+
+    @classmethod
+    def from_file(cls, path: Path, **overrides: Any) -> ApiSettings:
+        """A TOML file's values over the environment's; ``overrides`` over both."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(Problem(str(path), f"cannot read: {exc}")) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(Problem(str(path), f"not valid TOML: {exc}")) from None
+        return cls.build(**{**data, **overrides}, where=str(path))
+
+    @classmethod
+    def build(cls, where: str = "settings", **values: Any) -> ApiSettings:
+        from pydantic import ValidationError
+
+        try:
+            return cls(**values)
+        except ValidationError as err:
+            raise InputError(problems_from_validation(err, where)) from None

@@ -1,0 +1,148 @@
+"""Plan jobs: what a job does, and the runner threads that claim and run them.
+
+A running job beats (heartbeat + progress) every third of the lease. A job whose server died
+stops beating; after the lease any runner queues it again (the plan is deterministic, so a rerun
+gives the same result) or, after ``job_max_attempts`` starts, fails it with that reason."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from api.config import ApiSettings
+from api.schemas import InputRowProblem, PlanJobRequest, PlanResult
+from api.store import Claimed, JobStore, StoreError
+from shipopt.batch.inputs import orders_from_records
+from shipopt.errors import ShipoptError
+from shipopt.pipeline.plan import PlanSettings, plan_day, summarize
+from shipopt.pipeline.quote import QuoteContext
+
+log = logging.getLogger("shipopt.api.jobs")
+
+
+class JobStoppedError(Exception):
+    """Raised from the progress callback to stop a plan (cancelled or server stopping)."""
+
+
+def execute_plan(
+    payload: str,
+    ctx: QuoteContext,
+    settings: ApiSettings,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """The stored job input (JSON) -> the plan result (JSON)."""
+    request = PlanJobRequest.model_validate_json(payload)
+    skus = {s.sku: s for s in request.skus}
+    book = orders_from_records(list(request.orders), skus, "orders", ctx.directory)
+    plan = plan_day(
+        book,
+        skus,
+        list(request.warehouses),
+        list(request.boxes),
+        ctx,
+        PlanSettings(
+            strategy=request.strategy,
+            pack_time_limit=request.pack_time_limit,
+            seed=request.seed,
+            workers=settings.plan_workers,
+            rate_tables=settings.rate_tables,
+        ),
+        progress,
+    )
+    result = PlanResult(
+        summary=summarize(plan),
+        plan=plan,
+        problems=[InputRowProblem(where=p.where, message=p.message) for p in book.problems],
+    )
+    return result.model_dump_json()
+
+
+class JobRunner:
+    """``threads`` loops that recover stale jobs, claim the oldest queued one and run it."""
+
+    def __init__(self, store: JobStore, ctx: QuoteContext, settings: ApiSettings) -> None:
+        self.store = store
+        self.ctx = ctx
+        self.settings = settings
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.poll_seconds = min(0.5, settings.job_lease_seconds / 4)
+
+    def start(self) -> None:
+        for k in range(self.settings.job_threads):
+            t = threading.Thread(target=self._loop, name=f"plan-jobs-{k}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout)
+
+    def alive(self) -> bool:
+        return all(t.is_alive() for t in self._threads)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.store.recover(self.settings.job_lease_seconds, self.settings.job_max_attempts)
+                claimed = self.store.claim(self.worker)
+            except StoreError as exc:
+                log.warning("plan jobs: %s", exc)
+                self._stop.wait(self.poll_seconds)
+                continue
+            if claimed is None:
+                self._stop.wait(self.poll_seconds)
+                continue
+            self.run(claimed)
+
+    def run(self, claimed: Claimed) -> None:
+        """Run one claimed job to its end: succeeded, failed (with the reason), cancelled, or
+        (when this server is stopping) left to be recovered by the next one."""
+        share = [0.0]
+        cancel = threading.Event()
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.settings.job_lease_seconds / 3):
+                try:
+                    if self.store.beat(claimed.id, self.worker, share[0]):
+                        cancel.set()
+                except StoreError as exc:
+                    log.warning("plan job %s heartbeat: %s", claimed.id, exc)
+
+        def progress(n: int, total: int) -> None:
+            share[0] = n / total
+            if cancel.is_set() or self._stop.is_set():
+                raise JobStoppedError
+
+        beater = threading.Thread(target=beat, name=f"beat-{claimed.id[:8]}", daemon=True)
+        beater.start()
+        status, result, error = "failed", None, None
+        try:
+            result = execute_plan(claimed.input, self.ctx, self.settings, progress)
+            status = "succeeded"
+        except JobStoppedError:
+            if not cancel.is_set():
+                return  # server stopping: the job stays running and is recovered after the lease
+            status, error = "cancelled", "cancelled by the client"
+        except ValidationError as exc:
+            status, error = "failed", f"invalid job input: {exc.error_count()} error(s)"
+        except ShipoptError as exc:
+            status, error = "failed", str(exc)
+        except Exception as exc:  # a bug must fail the job, not kill the runner
+            log.exception("plan job %s", claimed.id)
+            status, error = "failed", f"internal error ({type(exc).__name__}); see the server log"
+        finally:
+            done.set()
+        try:
+            self.store.finish(claimed.id, self.worker, status, result, error)  # type: ignore[arg-type]
+        except StoreError as exc:
+            log.warning("plan job %s finish: %s", claimed.id, exc)

@@ -1,0 +1,121 @@
+"""Request and response bodies that exist only in the HTTP service."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from shipopt.domain.base import Frozen
+from shipopt.domain.batch import Sku, Warehouse
+from shipopt.domain.packing import BoxType
+from shipopt.pipeline.plan import Plan, check_strategy
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(
+        description="Dotted path of the invalid value, e.g. shipment.parcels[0].weight"
+    )
+    pointer: str = Field(description="The same place as a JSON pointer into the body.")
+    detail: str
+
+
+class ProblemDetail(BaseModel):
+    """RFC 9457 problem details, served as application/problem+json."""
+
+    type: str = Field(default="about:blank", description="A URI reference naming the problem type.")
+    title: str
+    status: int
+    detail: str = ""
+    instance: str | None = None
+    errors: list[FieldProblem] = []
+
+
+class PlanJobRequest(Frozen):
+    orders: list[dict[str, Any]] = Field(
+        min_length=1,
+        description="Orders, each as the Order schema of the library (id, lines, destination, "
+        "deliver_by, service_level, ordered_at). A bad order is reported in the result with "
+        "its index and reason; the others are planned.",
+    )
+    skus: list[Sku] = Field(min_length=1, max_length=100_000)
+    warehouses: list[Warehouse] = Field(min_length=1, max_length=200)
+    boxes: list[BoxType] = Field(min_length=1, max_length=200)
+    strategy: str = Field(
+        default="cheapest",
+        description="cheapest, fastest, no-cartonization or single-carrier:<carrier>",
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    pack_time_limit: float = Field(default=0.3, gt=0, le=5, description="Seconds per shipment.")
+
+    @field_validator("strategy")
+    @classmethod
+    def _strategy(cls, value: str) -> str:
+        return check_strategy(value)
+
+    @field_validator("skus")
+    @classmethod
+    def _unique_skus(cls, value: list[Sku]) -> list[Sku]:
+        seen: set[str] = set()
+        for s in value:
+            if s.sku in seen:
+                raise ValueError(f"SKU {s.sku!r} listed twice")
+            seen.add(s.sku)
+        return value
+
+    @field_validator("warehouses")
+    @classmethod
+    def _unique_warehouses(cls, value: list[Warehouse]) -> list[Warehouse]:
+        ids = [w.id for w in value]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"warehouse id(s) listed twice: {', '.join(twice)}")
+        return value
+
+
+JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class PlanJob(BaseModel):
+    id: str
+    status: JobStatusName
+    progress: float = Field(ge=0, le=1, description="Share of shipments decided.")
+    attempts: int = Field(description="Times a server started it (it is retried after a crash).")
+    cancel_requested: bool
+    error: str | None = None
+    created_at: str
+    updated_at: str
+    result_url: str | None = None
+
+
+class InputRowProblem(BaseModel):
+    where: str
+    message: str
+
+
+class PlanResult(BaseModel):
+    summary: dict[str, Any]
+    plan: Plan
+    problems: list[InputRowProblem] = Field(
+        default=[], description="Input rows that name no order (an order's own are in the plan)."
+    )
+
+
+class ServiceInfo(BaseModel):
+    carrier: str
+    service: str
+    name: str
+    mode: str
+    version: str
+    effective_from: str
+    effective_to: str | None
+    currency: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    checks: dict[str, str]

@@ -1,0 +1,324 @@
+"""Every endpoint and error path through the test client."""
+
+import copy
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import ApiSettings, create_app, examples
+from api.config import hash_key
+from shipopt.domain.packing import PackRequest, PackResult
+from shipopt.domain.quote import QuoteRequest
+from shipopt.errors import InputError
+from shipopt.packing.checker import check_pack_result
+from shipopt.pipeline.quote import QuoteContext, quote
+from tests.service.conftest import plan_payload
+
+KEY = "sk_test_one"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+PROBLEM = "application/problem+json"
+
+
+def settings(tmp_path: Path, **kw: Any) -> ApiSettings:
+    base: dict[str, Any] = {
+        "api_key_hashes": [hash_key(KEY), hash_key("sk_test_two")],
+        "database_url": f"sqlite:///{tmp_path / 'jobs.db'}",
+        "job_lease_seconds": 3,
+    }
+    return ApiSettings(**{**base, **kw})
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings(tmp_path)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def wait_for(
+    c: TestClient, job_id: str, states: tuple[str, ...], seconds: float = 60
+) -> dict[str, Any]:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        body: dict[str, Any] = c.get(f"/v1/plans/{job_id}", headers=AUTH).json()
+        if body["status"] in states:
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} never reached {states}: {body}")
+
+
+def test_quote_matches_the_library(client: TestClient) -> None:
+    r = client.post("/v1/quotes", json=examples.QUOTE, headers=AUTH)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    ctx = QuoteContext.from_directory(Path("rate_tables"))
+    direct = quote(QuoteRequest.model_validate(examples.QUOTE), ctx, datetime.now(UTC))
+    assert direct.choice is not None
+    assert body["choice"]["total"] == str(direct.choice.total)
+    assert [(x["carrier"], x["service"], x["total"]) for x in body["rates"]] == [
+        (x.carrier, x.service, str(x.total)) for x in direct.rates
+    ]
+    assert body["ineligible"] and all(i["message"] for i in body["ineligible"])
+
+
+def test_quote_with_items_returns_the_packing(client: TestClient) -> None:
+    r = client.post("/v1/quotes", json=examples.QUOTE_ITEMS, headers=AUTH)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["packing"]["boxes"] and not body["packing"]["unpacked"]
+    units = sum(len(b["placements"]) for b in body["packing"]["boxes"])
+    assert units == sum(i["quantity"] for i in examples.QUOTE_ITEMS["shipment"]["items"])
+
+
+def test_pack_result_passes_the_checker(client: TestClient) -> None:
+    r = client.post("/v1/pack", json=examples.PACK, headers=AUTH)
+    assert r.status_code == 200, r.text
+    result = PackResult.model_validate(r.json())
+    assert check_pack_result(PackRequest.model_validate(examples.PACK), result) == []
+
+
+def test_routes_solved_and_capped(tmp_path: Path) -> None:
+    app = create_app(settings(tmp_path, max_solver_seconds=0.5))
+    with TestClient(app) as c:
+        request = {**examples.ROUTES, "time_limit": 60}
+        start = time.monotonic()
+        r = c.post("/v1/routes", json=request, headers=AUTH)
+        assert r.status_code == 200, r.text
+        assert time.monotonic() - start < 10
+        body = r.json()
+        assert body["feasible"] and not body["violations"]
+        visited = {v["stop"] for route in body["routes"] for v in route["visits"]}
+        dropped = {d["stop"] for d in body["dropped"]}
+        assert visited | dropped == {s["id"] for s in request["stops"]}
+        assert not visited & dropped
+
+
+def test_services_list_every_version(client: TestClient) -> None:
+    r = client.get("/v1/services", headers=AUTH)
+    assert r.status_code == 200
+    rows = r.json()
+    ctx = QuoteContext.from_directory(Path("rate_tables"))
+    assert len(rows) == sum(len(ctx.registry.versions(k)) for k in ctx.registry.keys)
+    assert {"carrier", "service", "version", "effective_from", "effective_to"} <= set(rows[0])
+
+
+def test_health_needs_no_key(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.json()["status"] == "ready"
+
+
+def protected_routes(client: TestClient) -> list[tuple[str, str]]:
+    spec = client.get("/openapi.json").json()
+    return [
+        (method.upper(), path.replace("{job_id}", "0" * 32))
+        for path, ops in spec["paths"].items()
+        if path.startswith("/v1/")
+        for method in ops
+    ]
+
+
+def test_every_v1_route_needs_a_valid_key(client: TestClient) -> None:
+    routes = protected_routes(client)
+    assert len(routes) == 8
+    for method, path in routes:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {KEY}"}):
+            r = client.request(method, path, headers=headers, json={})
+            assert r.status_code == 401, (method, path, headers)
+            assert r.headers["content-type"] == PROBLEM
+            assert r.headers["www-authenticate"] == "Bearer"
+        r = client.request(method, path, headers=AUTH, json={})
+        assert r.status_code != 401
+
+
+def test_start_refuses_without_keys_unless_insecure(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no API keys configured"):
+        create_app(settings(tmp_path, api_key_hashes=[]))
+    app = create_app(settings(tmp_path, api_key_hashes=[], insecure_dev=True))
+    with TestClient(app) as c:
+        assert c.post("/v1/quotes", json=examples.QUOTE).status_code == 200
+
+
+def test_bad_key_hash_setting_is_named() -> None:
+    with pytest.raises(InputError, match=r"api_key_hashes\[0\]|api_key_hashes"):
+        ApiSettings.build(api_key_hashes=["not-a-hash"])
+
+
+def test_validation_errors_are_problems_with_field_paths(client: TestClient) -> None:
+    bad = copy.deepcopy(examples.QUOTE)
+    bad["shipment"]["parcels"][0]["weight"] = "-1 lb"
+    bad["shipment"]["destination"]["postal_code"] = 94105
+    r = client.post("/v1/quotes", json=bad, headers=AUTH)
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+    body = r.json()
+    assert body["status"] == 422 and body["title"] == "Invalid request"
+    fields = {e["field"] for e in body["errors"]}
+    assert "shipment.parcels[0].weight" in fields
+    pointers = {e["pointer"] for e in body["errors"]}
+    assert "/shipment/parcels/0/weight" in pointers
+    assert "Traceback" not in r.text
+
+
+def test_library_input_errors_are_problems(client: TestClient) -> None:
+    bad = copy.deepcopy(examples.QUOTE)
+    bad["shipment"]["destination"]["postal_code"] = "00000"
+    r = client.post("/v1/quotes", json=bad, headers=AUTH)
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+    assert r.json()["errors"][0]["field"] == "shipment.destination.postal_code"
+
+
+def test_malformed_json_and_unknown_routes(client: TestClient) -> None:
+    r = client.post(
+        "/v1/quotes", content=b'{"shipment": ', headers={**AUTH, "content-type": "application/json"}
+    )
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+    r = client.get("/v2/nothing", headers=AUTH)
+    assert r.status_code == 404 and r.headers["content-type"] == PROBLEM
+    r = client.put("/v1/quotes", headers=AUTH)
+    assert r.status_code == 405 and r.headers["content-type"] == PROBLEM
+
+
+def test_limits(tmp_path: Path) -> None:
+    s = settings(
+        tmp_path, max_parcels=2, max_units=4, max_stops=2, max_orders=1, max_body_bytes=4096
+    )
+    with TestClient(create_app(s)) as c:
+        q = copy.deepcopy(examples.QUOTE)
+        q["shipment"]["parcels"] *= 3
+        r = c.post("/v1/quotes", json=q, headers=AUTH)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "shipment.parcels"
+        r = c.post("/v1/quotes", json=examples.QUOTE_ITEMS, headers=AUTH)
+        assert r.status_code == 422 and "limit of 4" in r.json()["detail"]
+        r = c.post("/v1/pack", json=examples.PACK, headers=AUTH)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items"
+        r = c.post("/v1/routes", json=examples.ROUTES, headers=AUTH)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "stops"
+        r = c.post("/v1/plans", json=examples.PLAN, headers=AUTH)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "orders"
+        big = b"{" + b" " * 5000 + b"}"
+        r = c.post("/v1/quotes", content=big, headers={**AUTH, "content-type": "application/json"})
+        assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            yield b"{"
+            for _ in range(10):
+                yield b" " * 1000
+            yield b"}"
+
+        r = c.post(
+            "/v1/quotes", content=chunks(), headers={**AUTH, "content-type": "application/json"}
+        )
+        assert r.status_code == 413
+
+
+def test_internal_errors_hide_the_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.app
+
+    def boom(*a: Any, **k: Any) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(api.app, "quote", boom)
+    with TestClient(create_app(settings(tmp_path)), raise_server_exceptions=False) as c:
+        r = c.post("/v1/quotes", json=examples.QUOTE, headers=AUTH)
+    assert r.status_code == 500 and r.headers["content-type"] == PROBLEM
+    assert "secret" not in r.text and "Traceback" not in r.text
+
+
+def test_cors_off_by_default_and_configurable(tmp_path: Path, client: TestClient) -> None:
+    pre = {"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"}
+    r = client.options("/v1/quotes", headers=pre)
+    assert "access-control-allow-origin" not in r.headers
+    app = create_app(settings(tmp_path, cors_origins=["https://shop.example"]))
+    with TestClient(app) as c:
+        r = c.options("/v1/quotes", headers=pre)
+        assert r.headers["access-control-allow-origin"] == "https://shop.example"
+
+
+def test_plan_job_lifecycle(client: TestClient) -> None:
+    r = client.post("/v1/plans", json=examples.PLAN, headers={**AUTH, "Idempotency-Key": "day-1"})
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert r.headers["location"] == f"/v1/plans/{job['id']}"
+    again = client.post(
+        "/v1/plans", json=examples.PLAN, headers={**AUTH, "Idempotency-Key": "day-1"}
+    )
+    assert again.status_code == 202 and again.json()["id"] == job["id"]
+    other = copy.deepcopy(examples.PLAN)
+    other["seed"] = 7
+    clash = client.post("/v1/plans", json=other, headers={**AUTH, "Idempotency-Key": "day-1"})
+    assert clash.status_code == 422 and clash.json()["errors"][0]["field"] == "Idempotency-Key"
+    done = wait_for(client, job["id"], ("succeeded", "failed"))
+    assert done["status"] == "succeeded" and done["progress"] == 1.0, done
+    assert done["result_url"] == f"/v1/plans/{job['id']}/result"
+    result = client.get(done["result_url"], headers=AUTH).json()
+    assert result["summary"]["orders"] == 2 and result["summary"]["planned"] == 2
+    # another key does not see it
+    other_key = {"Authorization": "Bearer sk_test_two"}
+    assert client.get(f"/v1/plans/{job['id']}", headers=other_key).status_code == 404
+    assert client.delete(f"/v1/plans/{job['id']}", headers=AUTH).status_code == 409
+    assert client.get("/v1/plans/nope", headers=AUTH).status_code == 404
+
+
+def test_plan_bad_rows_are_reported_and_the_rest_planned(client: TestClient) -> None:
+    body = copy.deepcopy(examples.PLAN)
+    body["orders"] += [
+        {
+            "id": "BAD-QTY",
+            "lines": [{"sku": "MUG", "quantity": -2}],
+            "destination": {"postal_code": "10001"},
+        },
+        {
+            "id": "BAD-SKU",
+            "lines": [{"sku": "NOPE", "quantity": 1}],
+            "destination": {"postal_code": "10001"},
+        },
+        {
+            "id": "BAD-ZIP",
+            "lines": [{"sku": "MUG", "quantity": 1}],
+            "destination": {"postal_code": "00000"},
+        },
+        {
+            "id": "O-1",
+            "lines": [{"sku": "MUG", "quantity": 1}],
+            "destination": {"postal_code": "10001"},
+        },
+        {"lines": "garbage"},
+    ]
+    r = client.post("/v1/plans", json=body, headers=AUTH)
+    done = wait_for(client, r.json()["id"], ("succeeded", "failed"))
+    assert done["status"] == "succeeded", done["error"]
+    result = client.get(done["result_url"], headers=AUTH).json()
+    decisions = {o["order_id"]: o for o in result["plan"]["orders"]}
+    assert len(result["plan"]["orders"]) == len(decisions) == 5  # each id exactly once
+    assert decisions["O-2"]["status"] == "planned"
+    for oid, needle in (
+        ("BAD-QTY", "quantity"),
+        ("BAD-SKU", "NOPE"),
+        ("BAD-ZIP", "00000"),
+        ("O-1", "twice"),
+    ):
+        assert decisions[oid]["status"] == "unplanned" and needle in decisions[oid]["reason"], oid
+    assert result["problems"] and "orders[6]" in result["problems"][0]["where"]
+
+
+def test_queued_job_cancels_and_result_is_409(tmp_path: Path) -> None:
+    with TestClient(create_app(settings(tmp_path, job_threads=0))) as c:
+        job = c.post("/v1/plans", json=examples.PLAN, headers=AUTH).json()
+        r = c.get(f"/v1/plans/{job['id']}/result", headers=AUTH)
+        assert r.status_code == 409 and "queued" in r.json()["detail"]
+        r = c.delete(f"/v1/plans/{job['id']}", headers=AUTH)
+        assert r.status_code == 200 and r.json()["status"] == "cancelled"
+
+
+def test_running_job_cancels(tmp_path: Path) -> None:
+    with TestClient(create_app(settings(tmp_path, job_lease_seconds=0.3))) as c:
+        job = c.post("/v1/plans", json=plan_payload(tmp_path, 150), headers=AUTH).json()
+        wait_for(c, job["id"], ("running",))
+        r = c.delete(f"/v1/plans/{job['id']}", headers=AUTH)
+        assert r.status_code == 200 and r.json()["cancel_requested"]
+        done = wait_for(c, job["id"], ("cancelled", "succeeded", "failed"))
+        assert done["status"] == "cancelled" and done["progress"] < 1, done
