@@ -97,7 +97,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         version="1",
         summary="Rate, pack, route and plan shipments.",
         lifespan=lifespan,
-        responses=responses(500),
+        responses=responses(500, 503),
     )
     app.state.settings, app.state.ctx, app.state.store, app.state.runner = (
         settings,
@@ -117,7 +117,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         )
     owner = key_checker(settings.api_key_hashes, settings.insecure_dev)
     Owner = Annotated[str, Depends(owner)]
-    v1 = APIRouter(prefix="/v1", responses=responses(401, 413, 422))
+    v1 = APIRouter(prefix="/v1", responses=responses(400, 401, 413, 422))
 
     @v1.post(
         "/quotes",

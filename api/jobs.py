@@ -76,6 +76,8 @@ class JobRunner:
         self.poll_seconds = min(0.5, settings.job_lease_seconds / 4)
 
     def start(self) -> None:
+        self._stop.clear()
+        self._threads = []
         for k in range(self.settings.job_threads):
             t = threading.Thread(target=self._loop, name=f"plan-jobs-{k}", daemon=True)
             t.start()

@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.schemas import FieldProblem, ProblemDetail
+from api.store import StoreError
 from shipopt.errors import InputError, Problem, field_path
 
 MEDIA_TYPE = "application/problem+json"
@@ -73,6 +75,14 @@ def input_error_response(exc: InputError) -> JSONResponse:
     return problem_response(422, str(exc), errors, "invalid-input")
 
 
+def _allowed(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if route.matches(request.scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return methods
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -96,7 +106,15 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else ""
         kind = {401: "unauthorized", 404: "not-found", 409: "conflict"}.get(exc.status_code)
-        return problem_response(exc.status_code, detail, kind=kind, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            headers["Allow"] = ", ".join(sorted(_allowed(request)))
+        return problem_response(exc.status_code, detail, kind=kind, headers=headers)
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        log.error("job store unavailable: %s", exc)
+        return problem_response(503, "the job store is unavailable; retry later", kind="store")
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

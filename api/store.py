@@ -77,22 +77,28 @@ class JobStore:
         self.dialect: Literal["sqlite", "postgres"]
         if url.startswith("sqlite:///"):
             self.dialect = "sqlite"
-            path = url.removeprefix("sqlite:///")
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA busy_timeout=10000")
-            self._conn: Any = conn
         elif url.startswith(("postgresql://", "postgres://")):
             self.dialect = "postgres"
-            self._conn = self._pg_connect()
         else:
             raise StoreError(f"database_url must start with sqlite:/// or postgresql://: {url!r}")
+        self._conn: Any = self._connect()
         for statement in _SCHEMA:
             self._run(statement, {})
 
-    def _pg_connect(self) -> Any:
+    def _connect(self) -> Any:
+        if self.dialect == "sqlite":
+            path = self.url.removeprefix("sqlite:///")
+            try:
+                if path != ":memory:":
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    path, check_same_thread=False, isolation_level=None, timeout=10
+                )
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA busy_timeout=10000")
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"cannot open SQLite database {path!r}: {exc}") from None
+            return conn
         import psycopg
 
         try:
@@ -108,8 +114,8 @@ class JobStore:
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
         with self._lock:
-            if self.dialect == "postgres" and self._conn.closed:
-                self._conn = self._pg_connect()
+            if self._conn is None or (self.dialect == "postgres" and self._conn.closed):
+                self._conn = self._connect()
             cur = self._conn.cursor()
             try:
                 yield cur
@@ -129,8 +135,11 @@ class JobStore:
             raise
 
     def close(self) -> None:
+        """Close the connection; the next use opens a new one."""
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def ping(self) -> None:
         self._run("SELECT 1", {})

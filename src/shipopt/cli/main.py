@@ -16,6 +16,7 @@ from shipopt.batch.inputs import OrderBook
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.cli.render import quote_tables
 from shipopt.cli.route import route_app
+from shipopt.cli.serve import serve, serve_app
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType, PackedBox, PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions
@@ -34,6 +35,8 @@ app = typer.Typer(help="shipopt: rate, pack, route and plan shipments.", no_args
 rates_app = typer.Typer(help="Rate tables: validate and list.", no_args_is_help=True)
 app.add_typer(rates_app, name="rates")
 app.add_typer(route_app, name="route")
+app.add_typer(serve_app, name="api-key")
+app.command("serve")(serve)
 console = Console()
 
 TablesOpt = Annotated[
@@ -473,3 +476,7 @@ def demo(tables: TablesOpt = None) -> None:
         with user_errors():
             response = quote(QuoteRequest.model_validate(payload), ctx)
         quote_tables(response, console)
+
+
+if __name__ == "__main__":
+    app()

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from shipopt.domain.address import Address
-from shipopt.domain.base import Frozen
+from shipopt.domain.base import Frozen, LocalTime
 from shipopt.domain.packing import Orientation
 from shipopt.domain.parcel import Dimensions, PositiveMass
 from shipopt.units import Mass
@@ -48,8 +48,8 @@ class Fleet(Frozen):
     fixed_cost: Decimal = Field(default=Decimal("40.00"), ge=0)
     cost_per_km: Decimal = Field(default=Decimal("0.55"), ge=0)
     cost_per_hour: Decimal = Field(default=Decimal("30.00"), ge=0)
-    shift_start: time = time(9, 0)
-    shift_end: time = time(17, 0)
+    shift_start: LocalTime = time(9, 0)
+    shift_end: LocalTime = time(17, 0)
     service_minutes: Decimal = Field(default=Decimal(4), ge=0)
 
 
@@ -57,5 +57,5 @@ class Warehouse(Frozen):
     id: str = Field(min_length=1)
     postal_code: str
     inventory: dict[str, int] = Field(description="Units on hand per SKU.")
-    cutoff: time = time(17, 0)
+    cutoff: LocalTime = time(17, 0)
     fleet: Fleet | None = None

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from shipopt.domain.address import Coordinates
-from shipopt.domain.base import Frozen
+from shipopt.domain.base import Frozen, LocalTime
 from shipopt.units import Length, Mass
 
 
@@ -21,8 +21,8 @@ class Place(Frozen):
 
 
 class TimeWindow(Frozen):
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeWindow:
@@ -49,8 +49,8 @@ class VehicleType(Frozen):
     fixed_cost: Decimal = Field(default=Decimal(0), ge=0)
     cost_per_km: Decimal = Field(default=Decimal("0.60"), ge=0)
     cost_per_hour: Decimal = Field(default=Decimal("30.00"), ge=0)
-    shift_start: time = time(8, 0)
-    shift_end: time = time(18, 0)
+    shift_start: LocalTime = time(8, 0)
+    shift_end: LocalTime = time(18, 0)
     max_duration_minutes: int | None = Field(default=None, gt=0)
     max_distance: Length | None = None
 
