@@ -34,6 +34,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_quote
 	$(BIN)/python -m benchmarks.bench_zones
+	$(BIN)/python -m benchmarks.bench_api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,6 @@
 """``create_app(settings)``: the service's routes, wired to the library."""
 
+import gc
 import hashlib
 import logging
 from collections.abc import AsyncIterator
@@ -85,6 +86,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        gc.freeze()  # the rate tables and ZIP data live forever: keep them out of GC passes
         runner.start()
         try:
             yield

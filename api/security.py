@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,10 +14,11 @@ from api.problems import problem_response
 DEV_OWNER = "dev"
 
 
-def key_checker(hashes: list[str], insecure: bool) -> Callable[[Request], str]:
-    """A dependency: the caller's owner id (first 16 hex of its key hash), or 401."""
+def key_checker(hashes: list[str], insecure: bool) -> Callable[[Request], Awaitable[str]]:
+    """A dependency: the caller's owner id (first 16 hex of its key hash), or 401. Async, so
+    it runs on the event loop instead of a worker thread."""
 
-    def owner(request: Request) -> str:
+    async def owner(request: Request) -> str:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
