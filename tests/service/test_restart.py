@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 
 from api.config import hash_key
 from tests.service.conftest import POSTGRES_URL, plan_payload
