@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from pydantic import Field
 
 from shipopt.batch.inputs import OrderBook
 from shipopt.batch.sourcing import source_nearest
+from shipopt.batch.sourcing_cost import source_by_cost
 from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType, Item, PackOptions, PackRequest
@@ -56,12 +57,18 @@ class Plan(Frozen):
     strategy: str
 
 
-STRATEGIES = ("cheapest", "fastest", "no-cartonization", "single-carrier:<carrier>")
+STRATEGIES = (
+    "cheapest",
+    "fastest",
+    "nearest-warehouse",
+    "no-cartonization",
+    "single-carrier:<carrier>",
+)
 
 
 def check_strategy(strategy: str) -> str:
     """The strategy itself, or ValueError naming the known ones."""
-    if strategy in ("cheapest", "fastest", "no-cartonization") or (
+    if strategy in STRATEGIES[:4] or (
         strategy.startswith("single-carrier:") and len(strategy) > len("single-carrier:")
     ):
         return strategy
@@ -71,9 +78,13 @@ def check_strategy(strategy: str) -> str:
 @dataclass(frozen=True)
 class PlanSettings:
     """``strategy``: cheapest or fastest service; ``single-carrier:<carrier>`` (cheapest of one
-    carrier); ``no-cartonization`` (each unit alone in the smallest box that holds it)."""
+    carrier); ``no-cartonization`` (each unit alone in the smallest box that holds it);
+    ``nearest-warehouse`` (cheapest service, orders sourced from the nearest warehouse with
+    stock instead of by estimated cost). Every other strategy sources by cost."""
 
     strategy: str = "cheapest"
+    split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
+    day: date = date(2026, 12, 1)  # the planned day: rates in force and default order time
     pack_time_limit: float = 0.3
     seed: int = 0
     workers: int = 1
@@ -128,7 +139,7 @@ def _ship(
     shipment: dict[str, Any] = {
         "origin": {"postal_code": warehouse.postal_code},
         "destination": order.destination.model_dump(),
-        "ship_at": (order.ordered_at or datetime(2026, 12, 1, 9)).isoformat(),
+        "ship_at": (order.ordered_at or datetime.combine(settings.day, time(9))).isoformat(),
     }
     if strategy == "no-cartonization":
         shipment["parcels"] = [p.model_dump() for p in _one_box_per_unit(items, boxes)]
@@ -148,7 +159,7 @@ def _ship(
             "policy": "fastest" if late_ok or strategy == "fastest" else "cheapest",
         }
     )
-    return quote(request, ctx, datetime(2026, 12, 1, tzinfo=UTC))
+    return quote(request, ctx, datetime.combine(settings.day, time(0), UTC))
 
 
 def decide_shipment(
@@ -230,7 +241,12 @@ def plan_day(
     ``settings.rate_tables`` set, shipments are priced in a process pool; the plan is the same.
     ``progress(done, total)`` is called after each shipment; an exception it raises stops the
     plan (that is how a job is cancelled)."""
-    sourcing = source_nearest(book.orders, warehouses, ctx.directory)
+    if settings.strategy == "nearest-warehouse":
+        sourcing = source_nearest(book.orders, warehouses, ctx.directory)
+    else:
+        sourcing = source_by_cost(
+            book.orders, warehouses, skus, ctx, settings.day, settings.split_penalty
+        )
     by_id = {w.id: w for w in warehouses}
     decided: dict[str, OrderDecision] = {}
     for oid, problems in book.rejected.items():

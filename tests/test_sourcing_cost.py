@@ -1,0 +1,142 @@
+"""Cost-based sourcing: the optimum under the estimated costs (checked by brute force on small
+seeded days), inventory respected, every order once, deterministic, better than nearest."""
+
+import itertools
+import random
+from datetime import date
+
+import pytest
+
+from shipopt.batch.sourcing import source_nearest
+from shipopt.batch.sourcing_cost import UNPLANNED, _options, estimate_costs, source_by_cost
+from shipopt.domain.batch import Order, Sku, Warehouse
+from shipopt.pipeline.quote import QuoteContext
+
+DAY = date(2026, 12, 1)
+ZIPS = ["10001", "30303", "60601", "75201", "94105", "98101", "80202", "33101"]
+
+
+def small_day(seed: int, n_orders: int) -> tuple[list[Order], dict[str, Sku], list[Warehouse]]:
+    rng = random.Random(seed)
+    skus = {
+        f"S{k}": Sku.model_validate(
+            {
+                "sku": f"S{k}",
+                "dimensions": f"{rng.randint(4, 16)}x{rng.randint(3, 12)}x{rng.randint(2, 10)} in",
+                "weight": f"{rng.uniform(0.3, 12):.1f} lb",
+            }
+        )
+        for k in range(4)
+    }
+    warehouses = [
+        Warehouse(
+            id=wid,
+            postal_code=z,
+            inventory={s: rng.randint(0, 3) for s in skus if rng.random() < 0.8},
+        )
+        for wid, z in (("NJ", "08817"), ("TX", "75261"), ("CA", "91761"))
+    ]
+    orders = []
+    for k in range(n_orders):
+        lines = rng.sample(sorted(skus), rng.randint(1, 3))
+        orders.append(
+            Order.model_validate(
+                {
+                    "id": f"O{k}",
+                    "lines": [{"sku": s, "quantity": rng.randint(1, 2)} for s in lines],
+                    "destination": {"postal_code": rng.choice(ZIPS)},
+                }
+            )
+        )
+    return orders, skus, warehouses
+
+
+def brute_force(orders, skus, warehouses, ctx) -> int:  # type: ignore[no-untyped-def]
+    candidates = _options(orders, warehouses, ctx.directory)
+    options = estimate_costs(orders, candidates, skus, warehouses, ctx, DAY, 200)
+    per_order = [[o for o in options if o.order == k] + [None] for k in range(len(orders))]
+    best = None
+    for combo in itertools.product(*per_order):
+        left = {w.id: dict(w.inventory) for w in warehouses}
+        ok = True
+        for opt in combo:
+            if opt is None:
+                continue
+            for wid, lines in opt.shipments:
+                for ln in lines:
+                    left[wid][ln.sku] = left[wid].get(ln.sku, 0) - ln.quantity
+                    ok &= left[wid][ln.sku] >= 0
+        if ok:
+            total = sum(UNPLANNED if o is None else o.cost for o in combo)
+            best = total if best is None else min(best, total)
+    assert best is not None
+    return best
+
+
+def cost_of(sourcing, orders, skus, warehouses, ctx) -> int:  # type: ignore[no-untyped-def]
+    candidates = _options(orders, warehouses, ctx.directory)
+    options = {
+        (orders[o.order].id, o.shipments): o.cost
+        for o in estimate_costs(orders, candidates, skus, warehouses, ctx, DAY, 200)
+    }
+    return sum(options[(a.order.id, a.shipments)] for a in sourcing.assignments) + UNPLANNED * len(
+        sourcing.unplanned
+    )
+
+
+def check_feasible(sourcing, orders, warehouses) -> None:  # type: ignore[no-untyped-def]
+    ids = [a.order.id for a in sourcing.assignments] + list(sourcing.unplanned)
+    assert sorted(ids) == sorted(o.id for o in orders)  # every order exactly once
+    left = {w.id: dict(w.inventory) for w in warehouses}
+    for a in sourcing.assignments:
+        assert sorted((ln.sku, ln.quantity) for _, ls in a.shipments for ln in ls) == sorted(
+            (ln.sku, ln.quantity) for ln in a.order.lines
+        )
+        for wid, lines in a.shipments:
+            for ln in lines:
+                left[wid][ln.sku] = left[wid].get(ln.sku, 0) - ln.quantity
+    assert all(n >= 0 for stock in left.values() for n in stock.values())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_optimal_under_the_estimates(seed: int, ctx: QuoteContext) -> None:
+    orders, skus, warehouses = small_day(seed, 5)
+    got = source_by_cost(orders, warehouses, skus, ctx, DAY)
+    check_feasible(got, orders, warehouses)
+    assert cost_of(got, orders, skus, warehouses, ctx) == brute_force(orders, skus, warehouses, ctx)
+    assert source_by_cost(orders, warehouses, skus, ctx, DAY) == got  # deterministic
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_never_worse_than_nearest_on_larger_days(seed: int, ctx: QuoteContext) -> None:
+    orders, skus, warehouses = small_day(100 + seed, 40)
+    by_cost = source_by_cost(orders, warehouses, skus, ctx, DAY)
+    nearest = source_nearest(orders, warehouses, ctx.directory)
+    check_feasible(by_cost, orders, warehouses)
+    check_feasible(nearest, orders, warehouses)
+    assert len(by_cost.unplanned) <= len(nearest.unplanned)
+
+
+def test_split_penalty_keeps_orders_whole(ctx: QuoteContext) -> None:
+    skus = {
+        s: Sku.model_validate({"sku": s, "dimensions": "6x6x6 in", "weight": "1 lb"})
+        for s in ("A", "B")
+    }
+    warehouses = [
+        Warehouse(id="NEAR-A", postal_code="10001", inventory={"A": 5}),
+        Warehouse(id="NEAR-B", postal_code="07030", inventory={"B": 5}),
+        Warehouse(id="FAR", postal_code="94105", inventory={"A": 5, "B": 5}),
+    ]
+    order = Order.model_validate(
+        {
+            "id": "O",
+            "lines": [{"sku": "A", "quantity": 1}, {"sku": "B", "quantity": 1}],
+            "destination": {"postal_code": "10003"},
+        }
+    )
+    from decimal import Decimal
+
+    cheap_split = source_by_cost([order], warehouses, skus, ctx, DAY, Decimal("0"))
+    assert len(cheap_split.assignments[0].shipments) == 2
+    whole = source_by_cost([order], warehouses, skus, ctx, DAY, Decimal("500"))
+    assert whole.assignments[0].shipments[0][0] == "FAR"
