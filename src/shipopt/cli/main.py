@@ -368,6 +368,33 @@ def _load_day(
     return book, catalog, stores, box_list
 
 
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Strategy file (TOML), see examples/plan.toml.")
+]
+EffortOpt = Annotated[str | None, typer.Option(help="fast, normal or thorough cartonization.")]
+
+
+def _plan_options(config: Path | None, **overrides: str | None) -> Any:
+    """The strategy file's options (or the defaults) with the flags given on top."""
+    import tomllib
+
+    from shipopt.pipeline.plan import PlanOptions
+
+    data: dict[str, Any] = {}
+    where = "options"
+    if config is not None:
+        where = str(config)
+        try:
+            data = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            fail([Problem(str(config), f"cannot read: {exc}")])
+        except tomllib.TOMLDecodeError as exc:
+            fail([Problem(str(config), f"not valid TOML: {exc}")])
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    with user_errors(where):
+        return PlanOptions.model_validate(data)
+
+
 @plan_app.command("run")
 def plan_run(
     orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
@@ -378,30 +405,27 @@ def plan_run(
     ),
     out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
     strategy: Annotated[
-        str, typer.Option(help="cheapest, fastest, no-cartonization, single-carrier:NAME.")
-    ] = "cheapest",
+        str | None,
+        typer.Option(
+            help="cheapest, fastest, nearest-warehouse, no-cartonization, single-carrier:NAME."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    pack_effort: EffortOpt = None,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
     tables: TablesOpt = None,
 ) -> None:
     """Source, pack and rate-shop every order; write plan.json, orders.csv and summary.md."""
 
     from shipopt.batch.output import write_plan
-    from shipopt.pipeline.plan import PlanSettings, check_strategy, plan_day
+    from shipopt.pipeline.plan import plan_day
 
-    try:
-        check_strategy(strategy)
-    except ValueError as exc:
-        fail([Problem("--strategy", str(exc))])
+    options = _plan_options(config, strategy=strategy, pack_effort=pack_effort)
     ctx = _context(tables)
     with user_errors():
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
         with console.status(f"planning {len(book.orders)} orders"):
-            cores = _cores()
-            settings = PlanSettings(
-                strategy=strategy,
-                workers=workers or cores,
-                rate_tables=_tables(tables),
-            )
+            settings = options.settings(workers or _cores(), _tables(tables))
             plan = plan_day(book, catalog, stores, box_list, ctx, settings)
     paths = write_plan(plan, out)
     console.print(paths["summary"].read_text(), highlight=False)
@@ -425,13 +449,15 @@ def plan_compare(
     out: Annotated[Path, typer.Option(help="Folder for compare.json / compare.md.")] = Path(
         "out/compare"
     ),
+    config: ConfigOpt = None,
+    pack_effort: EffortOpt = None,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
     tables: TablesOpt = None,
 ) -> None:
     """Plan the same orders under several strategies and print the savings against a baseline."""
 
     from shipopt.pipeline.compare import compare
-    from shipopt.pipeline.plan import PlanSettings, check_strategy
+    from shipopt.pipeline.plan import check_strategy
 
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     try:
@@ -442,8 +468,8 @@ def plan_compare(
     ctx = _context(tables)
     with user_errors():
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
-        cores = _cores()
-        settings = PlanSettings(workers=workers or cores, rate_tables=_tables(tables))
+        options = _plan_options(config, pack_effort=pack_effort)
+        settings = options.settings(workers or _cores(), _tables(tables))
         with console.status(
             f"planning {len(book.orders)} orders x {len({*names, baseline})} strategies"
         ):

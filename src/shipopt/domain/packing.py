@@ -63,6 +63,11 @@ class PackOptions(Frozen):
     time_limit: float = Field(default=1.0, gt=0, le=600, description="Seconds, a cap.")
     seed: int = 0
     max_starts: int = Field(default=48, ge=1, le=100_000, description="Improvement restarts.")
+    exact_check: bool = Field(
+        default=True,
+        description="Prove with CP-SAT whether up to 8 plain units fit one box when the "
+        "heuristic finds no way; off trades a little packing quality for speed (batch plans).",
+    )
 
 
 class PackRequest(Frozen):

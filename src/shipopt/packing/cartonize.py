@@ -128,8 +128,14 @@ def _fits_some_box(p: PItem, catalog: Catalog, usable: list[int]) -> UnpackedRea
 
 class _Search:
     def __init__(
-        self, catalog: Catalog, support: Fraction | None, by_cost: bool, stock: list[int | None]
+        self,
+        catalog: Catalog,
+        support: Fraction | None,
+        by_cost: bool,
+        stock: list[int | None],
+        exact: bool = True,
     ) -> None:
+        self.exact = exact
         self.catalog = catalog
         self.support = support
         self.by_cost = by_cost
@@ -206,18 +212,22 @@ class _Search:
         """The best box type (by rank) that holds all ``items``: a few orders of the heuristic,
         then, for up to ``EXACT_UNITS`` plain units, the exact CP-SAT test."""
         payload = sum(i.weight for i in items)
-        exact_ok = len(items) <= EXACT_UNITS and not any(
-            i.fragile or i.max_stack >= 0 for i in items
+        exact_ok = (
+            self.exact
+            and len(items) <= EXACT_UNITS
+            and not any(i.fragile or i.max_stack >= 0 for i in items)
         )
         orders = [
             sorted(items, key=lambda i: -i.volume),
             sorted(items, key=lambda i: -max(i.rots[0])),
         ]
-        for b in sorted(range(len(self.catalog.boxes)), key=lambda b: self.box_rank(b, payload)):
-            if payload > self.catalog.capacity[b]:
-                continue
-            if sum(i.volume for i in items) > self.catalog.volume[b]:
-                continue
+        volume = sum(i.volume for i in items)
+        roomy = [
+            b
+            for b in range(len(self.catalog.boxes))
+            if payload <= self.catalog.capacity[b] and volume <= self.catalog.volume[b]
+        ]
+        for b in sorted(roomy, key=lambda b: self.box_rank(b, payload)):
             for order in orders:
                 for merit in merits:
                     bn, left = self.fill(b, order, merit)
@@ -362,7 +372,7 @@ def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
             else:
                 items.append(p)
     support = Fraction(opts.support) if opts.support is not None else None
-    search = _Search(catalog, support, by_cost, [b.stock for b in request.boxes])
+    search = _Search(catalog, support, by_cost, [b.stock for b in request.boxes], opts.exact_check)
     rng = random.Random(opts.seed)
     best: Packed | None = None
     best_left: list[PItem] = []

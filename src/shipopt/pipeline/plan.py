@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from shipopt.batch.inputs import OrderBook
 from shipopt.batch.sourcing import source_nearest
@@ -57,6 +57,7 @@ class Plan(Frozen):
     strategy: str
 
 
+PACK_EFFORT = {"fast": (2, False), "normal": (8, True), "thorough": (48, True)}
 STRATEGIES = (
     "cheapest",
     "fastest",
@@ -86,11 +87,47 @@ class PlanSettings:
     split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
     day: date = date(2026, 12, 1)  # the planned day: rates in force and default order time
     pack_time_limit: float = 0.3
+    pack_starts: int = 8  # cartonization restarts per basket
+    pack_exact: bool = True  # the CP-SAT one-box proof (see PackOptions.exact_check)
     seed: int = 0
     workers: int = 1
     rate_tables: Path | None = None  # what each worker process loads
     route_iterations: int = 3000  # own-fleet search budget (deterministic), capped by the time
     route_time_limit: float = 20.0
+
+
+class PlanOptions(Frozen):
+    """The strategy file (TOML): how the day is planned."""
+
+    strategy: str = Field(default="cheapest", description=", ".join(STRATEGIES))
+    pack_effort: Literal["fast", "normal", "thorough"] = Field(
+        default="normal",
+        description="Cartonization per basket: fast (2 restarts, no exact one-box proof), "
+        "normal (8 restarts), thorough (48 restarts).",
+    )
+    split_penalty: Decimal = Field(
+        default=Decimal("2.00"), ge=0, description="Cost of each extra shipment of an order."
+    )
+    seed: int = Field(default=0, ge=0)
+    day: date = Field(default=date(2026, 12, 1), description="The day planned.")
+
+    @field_validator("strategy")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return check_strategy(value)
+
+    def settings(self, workers: int = 1, rate_tables: Path | None = None) -> PlanSettings:
+        starts, exact = PACK_EFFORT[self.pack_effort]
+        return PlanSettings(
+            strategy=self.strategy,
+            split_penalty=self.split_penalty,
+            day=self.day,
+            seed=self.seed,
+            pack_starts=starts,
+            pack_exact=exact,
+            workers=workers,
+            rate_tables=rate_tables,
+        )
 
 
 def _one_box_per_unit(items: list[Item], boxes: list[BoxType]) -> list[Parcel]:
@@ -123,40 +160,102 @@ def _items(lines: tuple[OrderLine, ...], skus: dict[str, Sku]) -> list[Item]:
     ]
 
 
-def _ship(
-    order: Order,
+REFERENCE_DESTINATION = "64101"  # Kansas City, MO: near the middle of the lower 48 states
+
+
+@dataclass(frozen=True)
+class BasketPacking:
+    """How one basket (SKUs and quantities) from one warehouse goes: box names and parcels."""
+
+    boxes: tuple[str, ...]
+    parcels: tuple[Parcel, ...]
+
+
+Baskets = dict[tuple[object, ...], BasketPacking | str]
+
+
+def pack_basket(
     warehouse: Warehouse,
     lines: tuple[OrderLine, ...],
     skus: dict[str, Sku],
     boxes: list[BoxType],
     ctx: QuoteContext,
     settings: PlanSettings,
+    cache: Baskets,
+) -> BasketPacking | str:
+    """The basket's boxes, or why it cannot be packed. Cartonization is cost-aware, priced on a
+    reference lane (the warehouse to a home in the middle of the country) rather than the order's
+    own, so that one packing serves every order with the same basket: a day repeats baskets a
+    lot."""
+    basket = tuple(sorted((ln.sku, ln.quantity) for ln in lines))
+    key = (warehouse.postal_code, basket)
+    if key in cache:
+        return cache[key]
+    items = _items(lines, skus)
+    result: BasketPacking | str
+    try:
+        if settings.strategy == "no-cartonization":
+            parcels = _one_box_per_unit(items, boxes)
+            result = BasketPacking(("unit box",) * len(parcels), tuple(parcels))
+        else:
+            reference = QuoteRequest.model_validate(
+                {
+                    "shipment": {
+                        "origin": {"postal_code": warehouse.postal_code},
+                        "destination": {"postal_code": REFERENCE_DESTINATION, "residential": True},
+                        "ship_at": datetime.combine(settings.day, time(9)).isoformat(),
+                        "items": [i.model_dump() for i in items],
+                        "boxes": [b.model_dump() for b in boxes],
+                        "pack_options": PackOptions(
+                            time_limit=settings.pack_time_limit,
+                            seed=settings.seed,
+                            max_starts=settings.pack_starts,
+                            exact_check=settings.pack_exact,
+                        ).model_dump(),
+                    },
+                    "constraints": {"carriers": _carriers(settings)},
+                }
+            )
+            packing = quote(reference, ctx, datetime.combine(settings.day, time(0), UTC)).packing
+            assert packing is not None
+            result = BasketPacking(
+                tuple(b.box for b in packing.boxes),
+                tuple(Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes),
+            )
+    except ShipoptError as exc:
+        result = str(exc)
+    cache[key] = result
+    return result
+
+
+def _carriers(settings: PlanSettings) -> list[str] | None:
+    strategy = settings.strategy
+    return [strategy.split(":", 1)[1]] if strategy.startswith("single-carrier:") else None
+
+
+def _ship(
+    order: Order,
+    warehouse: Warehouse,
+    packed: BasketPacking,
+    ctx: QuoteContext,
+    settings: PlanSettings,
     late_ok: bool,
 ) -> QuoteResponse:
-    strategy = settings.strategy
-    carriers = [strategy.split(":", 1)[1]] if strategy.startswith("single-carrier:") else None
-    items = _items(lines, skus)
-    shipment: dict[str, Any] = {
-        "origin": {"postal_code": warehouse.postal_code},
-        "destination": order.destination.model_dump(),
-        "ship_at": (order.ordered_at or datetime.combine(settings.day, time(9))).isoformat(),
-    }
-    if strategy == "no-cartonization":
-        shipment["parcels"] = [p.model_dump() for p in _one_box_per_unit(items, boxes)]
-    else:
-        shipment["items"] = [i.model_dump() for i in items]
-        shipment["boxes"] = [b.model_dump() for b in boxes]
-        shipment["pack_options"] = PackOptions(
-            time_limit=settings.pack_time_limit, seed=settings.seed
-        ).model_dump()
     request = QuoteRequest.model_validate(
         {
-            "shipment": shipment,
+            "shipment": {
+                "origin": {"postal_code": warehouse.postal_code},
+                "destination": order.destination.model_dump(),
+                "ship_at": (
+                    order.ordered_at or datetime.combine(settings.day, time(9))
+                ).isoformat(),
+                "parcels": [p.model_dump() for p in packed.parcels],
+            },
             "constraints": {
                 "deliver_by": None if late_ok else order.deliver_by,
-                "carriers": carriers,
+                "carriers": _carriers(settings),
             },
-            "policy": "fastest" if late_ok or strategy == "fastest" else "cheapest",
+            "policy": "fastest" if late_ok or settings.strategy == "fastest" else "cheapest",
         }
     )
     return quote(request, ctx, datetime.combine(settings.day, time(0), UTC))
@@ -170,13 +269,26 @@ def decide_shipment(
     boxes: list[BoxType],
     ctx: QuoteContext,
     settings: PlanSettings,
+    cache: Baskets | None = None,
 ) -> ShipmentDecision | str:
-    """Pack and rate-shop one shipment; a decision, or why it cannot be planned."""
+    """Pack (once per basket) and rate-shop one shipment; a decision, or why it cannot be
+    planned."""
     wid = warehouse.id
+    packed = pack_basket(
+        warehouse,
+        lines,
+        skus,
+        boxes,
+        ctx,
+        settings,
+        {} if cache is None else cache,
+    )
+    if isinstance(packed, str):
+        return f"shipment from {wid}: {packed}"
     try:
-        response = _ship(order, warehouse, lines, skus, boxes, ctx, settings, late_ok=False)
+        response = _ship(order, warehouse, packed, ctx, settings, late_ok=False)
         if response.choice is None and order.deliver_by is not None:  # late beats never
-            response = _ship(order, warehouse, lines, skus, boxes, ctx, settings, late_ok=True)
+            response = _ship(order, warehouse, packed, ctx, settings, late_ok=True)
     except ShipoptError as exc:
         return f"shipment from {wid}: {exc}"
     if response.choice is None:
@@ -187,12 +299,8 @@ def decide_shipment(
         carrier=c.carrier,
         service=c.service,
         total=c.total,
-        boxes=[b.box for b in response.packing.boxes]
-        if response.packing
-        else ["unit box"] * len(c.parcel_totals),
-        weight=Mass(sum(b.gross_weight.ng for b in response.packing.boxes))
-        if response.packing
-        else Mass(sum(p.weight.ng for p in _one_box_per_unit(_items(lines, skus), boxes))),
+        boxes=list(packed.boxes),
+        weight=Mass(sum(p.weight.ng for p in packed.parcels)),
         ship_date=c.ship_date,
         promised=c.estimated_delivery,
         on_time=None if order.deliver_by is None else c.estimated_delivery <= order.deliver_by,
@@ -211,6 +319,7 @@ def _init_worker(
     settings: PlanSettings,
 ) -> None:
     _WORKER.update(
+        cache={},
         ctx=QuoteContext.from_directory(rate_tables),
         skus=skus,
         boxes=boxes,
@@ -223,7 +332,14 @@ def _work(job: Job) -> ShipmentDecision | str:
     order, wid, lines = job
     w = _WORKER
     return decide_shipment(
-        order, w["warehouses"][wid], lines, w["skus"], w["boxes"], w["ctx"], w["settings"]
+        order,
+        w["warehouses"][wid],
+        lines,
+        w["skus"],
+        w["boxes"],
+        w["ctx"],
+        w["settings"],
+        w["cache"],
     )
 
 
@@ -276,8 +392,11 @@ def plan_day(
                 raise
     else:
         results = []
+        cache: Baskets = {}
         for order, wid, lines in jobs:
-            results.append(decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings))
+            results.append(
+                decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings, cache)
+            )
             if progress is not None:
                 progress(len(results), len(jobs))
     per_order: dict[str, list[ShipmentDecision | str]] = {}
