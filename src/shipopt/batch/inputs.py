@@ -27,6 +27,7 @@ ORDER_COLUMNS = (
     "residential",
     "deliver_by",
     "ordered_at",
+    "address",
 )
 SKU_COLUMNS = (
     "sku",
@@ -70,8 +71,9 @@ def read_orders_csv(
     path: Path, skus: dict[str, Sku] | None = None, directory: ZipDirectory | None = None
 ) -> OrderBook:
     """One row per order line: order_id, sku, quantity, postal_code, residential, deliver_by,
-    ordered_at. The destination, dates and flags are taken from an order's first row. With a ZIP
-    directory, an unknown or malformed destination ZIP rejects the order too."""
+    ordered_at, and optionally address (street line). The destination, dates and flags are taken
+    from an order's first row. With a ZIP directory, an unknown or malformed destination ZIP
+    rejects the order too."""
     book = OrderBook()
     grouped: dict[str, list[tuple[int, dict[str, str]]]] = {}
     rows = _rows(path)
@@ -81,7 +83,7 @@ def read_orders_csv(
     if missing:
         raise InputError(Problem(f"{path}: row 1", f"missing columns: {', '.join(missing)}"))
     for n, row in rows:
-        if None in row or any(v is None for v in row.values()):
+        if None in row or any(v is None for k, v in row.items() if k != "address"):
             oid = (row.get("order_id") or "").strip()
             _reject(book, oid, Problem(f"{path}: row {n}", "wrong number of fields"))
             continue
@@ -97,6 +99,7 @@ def read_orders_csv(
             "destination": {
                 "postal_code": first["postal_code"].strip(),
                 "residential": _truthy(first.get("residential") or ""),
+                "line1": (first.get("address") or "").strip() or None,
             },
             "lines": [],
         }

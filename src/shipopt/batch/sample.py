@@ -29,6 +29,7 @@ CATEGORIES: tuple[
 )
 WAREHOUSES = (("NJ1", "08817"), ("TX1", "75261"), ("CA1", "91761"))
 VAN_FLEETS = {"NJ1": 3, "CA1": 2}  # own vans for local deliveries
+STREETS = ("Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Rd", "Elm St", "Pine St", "Lake Ave")
 
 
 @dataclass(frozen=True)
@@ -105,18 +106,26 @@ def sample_day(
     weights = [len(by_zip3[z]) for z in zip3s]
     rows: list[dict[str, object]] = []
     start = datetime.combine(day, time(0, 0))
+    customers: list[tuple[str, bool, str]] = []  # (ZIP, residential, street) seen today
     for o in range(n_orders):
         oid = f"O{day:%Y%m%d}-{o:06d}"
-        zip5 = rng.choice(by_zip3[rng.choices(zip3s, weights=weights)[0]])
-        single = rng.random() < 0.6
-        n_lines = 1 if single else rng.randint(1, 4)
+        kind = rng.random()
+        b2b = kind < 0.01  # a shop restocking: many units, a business address
+        if customers and kind > 0.97:  # the same customer orders again the same day
+            zip5, residential, street = rng.choice(customers)
+        else:
+            zip5 = rng.choice(by_zip3[rng.choices(zip3s, weights=weights)[0]])
+            residential = not b2b and rng.random() < 0.85
+            street = f"{rng.randint(1, 9999)} {rng.choice(STREETS)}"
+            customers.append((zip5, residential, street))
+        single = not b2b and rng.random() < 0.6
+        n_lines = 1 if single else rng.randint(2, 5) if b2b else rng.randint(1, 4)
         picks = rng.choices(skus, weights=popularity, k=n_lines)
         seen = set()
         ordered_at = start + timedelta(seconds=rng.randint(0, 20 * 3600))
         deliver_by = (
             (day + timedelta(days=rng.randint(2, 5))).isoformat() if rng.random() < 0.2 else ""
         )
-        residential = rng.random() < 0.85
         for s in picks:
             if s["sku"] in seen:
                 continue
@@ -125,11 +134,12 @@ def sample_day(
                 {
                     "order_id": oid,
                     "sku": s["sku"],
-                    "quantity": 1 if single else rng.randint(1, 3),
+                    "quantity": 1 if single else rng.randint(12, 40) if b2b else rng.randint(1, 3),
                     "postal_code": zip5,
                     "residential": "true" if residential else "false",
                     "deliver_by": deliver_by,
                     "ordered_at": ordered_at.isoformat(),
+                    "address": street,
                 }
             )
     return SampleDay(skus, warehouses, rows)

@@ -16,6 +16,7 @@ class Address(Frozen):
     """A postal address; only US addresses are rated today."""
 
     country: str = Field(default="US", min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
+    line1: str | None = Field(default=None, max_length=200, description="Street address.")
     postal_code: str = Field(min_length=1, max_length=10, examples=["10001"])
     state: str | None = Field(default=None, max_length=2)
     city: str | None = None

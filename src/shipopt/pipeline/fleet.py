@@ -45,6 +45,8 @@ def assign_own_fleet(
         for d in decisions:
             if d.status != "planned" or len(d.shipments) != 1 or d.shipments[0].warehouse != w.id:
                 continue
+            if d.shipments[0].consolidated or d.shipments[0].pallets:
+                continue  # joint shipments and freight stay with their carrier
             dest = directory.resolve(orders[d.order_id].destination.postal_code)
             if distance_miles((home.lat, home.lon), (dest.lat, dest.lon)) <= fleet.radius_miles:
                 candidates.append(d)

@@ -41,7 +41,13 @@ class ShipmentDecision(Frozen):
     on_time: bool | None = Field(description="None when the order has no deliver-by date.")
     route: str | None = Field(default=None, description="Own-fleet route id.")
     stop: int | None = Field(default=None, description="Position on the route (1 = first).")
-    carrier_quote: Decimal | None = Field(default=None, description="What the best carrier asked.")
+    carrier_quote: Decimal | None = Field(
+        default=None, description="What it cost before the van, consolidation or freight."
+    )
+    consolidated: str | None = Field(
+        default=None, description="Joint shipment id when it rides with other orders' goods."
+    )
+    pallets: int = Field(default=0, ge=0, description="Pallets when it goes as freight.")
 
 
 class OrderDecision(Frozen):
@@ -63,13 +69,14 @@ STRATEGIES = (
     "fastest",
     "nearest-warehouse",
     "no-cartonization",
+    "full",
     "single-carrier:<carrier>",
 )
 
 
 def check_strategy(strategy: str) -> str:
     """The strategy itself, or ValueError naming the known ones."""
-    if strategy in STRATEGIES[:4] or (
+    if strategy in STRATEGIES[:5] or (
         strategy.startswith("single-carrier:") and len(strategy) > len("single-carrier:")
     ):
         return strategy
@@ -81,7 +88,9 @@ class PlanSettings:
     """``strategy``: cheapest or fastest service; ``single-carrier:<carrier>`` (cheapest of one
     carrier); ``no-cartonization`` (each unit alone in the smallest box that holds it);
     ``nearest-warehouse`` (cheapest service, orders sourced from the nearest warehouse with
-    stock instead of by estimated cost). Every other strategy sources by cost."""
+    stock instead of by estimated cost); ``full`` (cheapest, then same-address consolidation and
+    palletized freight). Every strategy but nearest-warehouse sources by cost; the own fleet
+    takes its orders under every strategy when a warehouse has vans."""
 
     strategy: str = "cheapest"
     split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
@@ -233,7 +242,7 @@ def _carriers(settings: PlanSettings) -> list[str] | None:
     return [strategy.split(":", 1)[1]] if strategy.startswith("single-carrier:") else None
 
 
-def _ship(
+def ship_order(
     order: Order,
     warehouse: Warehouse,
     packed: BasketPacking,
@@ -286,9 +295,9 @@ def decide_shipment(
     if isinstance(packed, str):
         return f"shipment from {wid}: {packed}"
     try:
-        response = _ship(order, warehouse, packed, ctx, settings, late_ok=False)
+        response = ship_order(order, warehouse, packed, ctx, settings, late_ok=False)
         if response.choice is None and order.deliver_by is not None:  # late beats never
-            response = _ship(order, warehouse, packed, ctx, settings, late_ok=True)
+            response = ship_order(order, warehouse, packed, ctx, settings, late_ok=True)
     except ShipoptError as exc:
         return f"shipment from {wid}: {exc}"
     if response.choice is None:
@@ -420,6 +429,14 @@ def plan_day(
     kept = {o.id for o in book.orders}
     order_ids = [o.id for o in book.orders] + [oid for oid in book.rejected if oid not in kept]
     ordered = [decided[oid] for oid in order_ids]
+    if settings.strategy == "full":
+        from shipopt.pipeline.consolidate import consolidate, go_freight
+
+        lines_of = {(order.id, wid): lines for order, wid, lines in jobs}
+        orders = {o.id: o for o in book.orders}
+        main_cache: Baskets = {}
+        args = (orders, lines_of, by_id, skus, boxes, ctx, settings, main_cache)
+        ordered = go_freight(consolidate(ordered, *args), *args)
     if any(w.fleet is not None and w.fleet.vans for w in warehouses):
         from shipopt.pipeline.fleet import assign_own_fleet
 
