@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and every descendant, from /proc."""
+    """Memory of ``pid`` and every descendant, from /proc: the proportional set size (shared
+    pages, such as those a forked worker still shares with its parent, counted once), or the
+    resident size where smaps_rollup is missing."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -37,14 +39,19 @@ def _tree_rss_kb(pid: int) -> int:
             continue
         try:
             stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[int(entry.name)] = int(line.split()[1])
+        for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+            try:
+                text = (entry / name).read_text()
+            except OSError:
+                continue
+            found = [ln for ln in text.splitlines() if ln.startswith(field)]
+            if found:
+                rss[int(entry.name)] = int(found[0].split()[1])
+                break
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()

@@ -3,7 +3,7 @@
 Orders are taken in order time (then id) order. An order goes whole to the nearest warehouse
 that has every line in stock; otherwise each line comes from the nearest warehouse holding it
 (a split shipment); a line no warehouse can fill leaves the order unplanned (nothing is
-reserved for it). Distances are great-circle between ZIP points.
+reserved for it). Distances are great-circle (haversine) between ZIP points.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from shipopt.domain.batch import Order, OrderLine, Warehouse
-from shipopt.geo import ZipDirectory, distance_miles
+from shipopt.geo import ZipDirectory, distance_miles_many
 
 
 @dataclass(frozen=True)
@@ -27,22 +29,36 @@ class Sourcing:
     unplanned: dict[str, str]  # order id -> reason
 
 
+def nearest_first(
+    orders: list[Order], warehouses: list[Warehouse], directory: ZipDirectory
+) -> dict[str, list[Warehouse]]:
+    """Per order id, the warehouses from nearest to farthest (great circle, then id)."""
+    homes = [directory.resolve(w.postal_code, f"warehouse {w.id}") for w in warehouses]
+    dests = [directory.resolve(o.destination.postal_code) for o in orders]
+    if not orders:
+        return {}
+    miles = distance_miles_many(
+        np.array([[d.lat] for d in dests]),
+        np.array([[d.lon] for d in dests]),
+        np.array([[h.lat for h in homes]]),
+        np.array([[h.lon for h in homes]]),
+    )
+    ids = [w.id for w in warehouses]
+    return {
+        o.id: [warehouses[j] for j in sorted(range(len(ids)), key=lambda j: (row[j], ids[j]))]
+        for o, row in zip(orders, miles.tolist(), strict=True)
+    }
+
+
 def source_nearest(
     orders: list[Order], warehouses: list[Warehouse], directory: ZipDirectory
 ) -> Sourcing:
     stock = {w.id: dict(w.inventory) for w in warehouses}
-    points = {w.id: directory.resolve(w.postal_code, f"warehouse {w.id}") for w in warehouses}
+    ranking = nearest_first(orders, warehouses, directory)
     assignments: list[Assignment] = []
     unplanned: dict[str, str] = {}
     for order in sorted(orders, key=lambda o: (o.ordered_at or datetime.min, o.id)):
-        dest = directory.resolve(order.destination.postal_code)
-        ranked = sorted(
-            warehouses,
-            key=lambda w: (
-                distance_miles((points[w.id].lat, points[w.id].lon), (dest.lat, dest.lon)),
-                w.id,
-            ),
-        )
+        ranked = ranking[order.id]
         whole = next(
             (
                 w

@@ -21,9 +21,9 @@ from decimal import Decimal
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from shipopt.batch.sourcing import Assignment, Sourcing
+from shipopt.batch.sourcing import Assignment, Sourcing, nearest_first
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
-from shipopt.geo import ZipDirectory, distance_miles
+from shipopt.geo import ZipDirectory
 from shipopt.pipeline.batch_rating import rate_batch
 from shipopt.pipeline.quote import QuoteContext
 from shipopt.rating.vectorized import NOT_CARRIED, ParcelArrays
@@ -62,17 +62,10 @@ def _options(
     warehouses: list[Warehouse],
     directory: ZipDirectory,
 ) -> list[list[Shipments]]:
-    points = {w.id: directory.resolve(w.postal_code, f"warehouse {w.id}") for w in warehouses}
+    ranking = nearest_first(orders, warehouses, directory)
     out = []
     for order in orders:
-        dest = directory.resolve(order.destination.postal_code)
-        ranked = sorted(
-            warehouses,
-            key=lambda w: (
-                distance_miles((points[w.id].lat, points[w.id].lon), (dest.lat, dest.lon)),
-                w.id,
-            ),
-        )
+        ranked = ranking[order.id]
         lines = tuple(order.lines)
         whole: list[Shipments] = [
             ((w.id, lines),)

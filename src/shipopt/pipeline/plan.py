@@ -169,7 +169,9 @@ def _items(lines: tuple[OrderLine, ...], skus: dict[str, Sku]) -> list[Item]:
     ]
 
 
-REFERENCE_DESTINATION = "64101"  # Kansas City, MO: near the middle of the lower 48 states
+# The lane every basket is packed on: Chicago to a home in Dallas, about 800 miles (a middle
+# zone for every sample carrier).
+REFERENCE_ORIGIN, REFERENCE_DESTINATION = "60601", "75201"
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,14 @@ class BasketPacking:
     parcels: tuple[Parcel, ...]
 
 
-Baskets = dict[tuple[object, ...], BasketPacking | str]
+Baskets = dict[tuple[tuple[str, int], ...], BasketPacking | str]
+
+
+def basket_key(lines: tuple[OrderLine, ...]) -> tuple[tuple[str, int], ...]:
+    qty: dict[str, int] = {}
+    for ln in lines:
+        qty[ln.sku] = qty.get(ln.sku, 0) + ln.quantity
+    return tuple(sorted(qty.items()))
 
 
 def pack_basket(
@@ -193,11 +202,10 @@ def pack_basket(
     cache: Baskets,
 ) -> BasketPacking | str:
     """The basket's boxes, or why it cannot be packed. Cartonization is cost-aware, priced on a
-    reference lane (the warehouse to a home in the middle of the country) rather than the order's
-    own, so that one packing serves every order with the same basket: a day repeats baskets a
-    lot."""
-    basket = tuple(sorted((ln.sku, ln.quantity) for ln in lines))
-    key = (warehouse.postal_code, basket)
+    reference lane (``REFERENCE_ORIGIN`` to a home at ``REFERENCE_DESTINATION``) rather than the
+    order's own, so that one packing serves every order with the same basket, from any
+    warehouse: a day repeats baskets a lot."""
+    key = basket_key(lines)
     if key in cache:
         return cache[key]
     items = _items(lines, skus)
@@ -210,7 +218,7 @@ def pack_basket(
             reference = QuoteRequest.model_validate(
                 {
                     "shipment": {
-                        "origin": {"postal_code": warehouse.postal_code},
+                        "origin": {"postal_code": REFERENCE_ORIGIN},
                         "destination": {"postal_code": REFERENCE_DESTINATION, "residential": True},
                         "ship_at": datetime.combine(settings.day, time(9)).isoformat(),
                         "items": [i.model_dump() for i in items],
@@ -317,6 +325,7 @@ def decide_shipment(
 
 
 Job = tuple[Order, str, tuple[OrderLine, ...]]
+Decision = ShipmentDecision | str
 _WORKER: dict[str, Any] = {}
 
 
@@ -337,9 +346,16 @@ def _init_worker(
     )
 
 
-def _work(job: Job) -> ShipmentDecision | str:
-    order, wid, lines = job
+def _pack_work(job: tuple[Warehouse, tuple[OrderLine, ...]]) -> BasketPacking | str:
     w = _WORKER
+    warehouse, lines = job
+    return pack_basket(warehouse, lines, w["skus"], w["boxes"], w["ctx"], w["settings"], w["cache"])
+
+
+def _rate_work(job: tuple[Order, str, tuple[OrderLine, ...], BasketPacking | str]) -> Decision:
+    order, wid, lines, packed = job
+    w = _WORKER
+    w["cache"][basket_key(lines)] = packed
     return decide_shipment(
         order,
         w["warehouses"][wid],
@@ -350,6 +366,52 @@ def _work(job: Job) -> ShipmentDecision | str:
         w["settings"],
         w["cache"],
     )
+
+
+def _in_pool(
+    jobs: list[Job],
+    skus: dict[str, Sku],
+    boxes: list[BoxType],
+    warehouses: list[Warehouse],
+    settings: PlanSettings,
+    progress: Callable[[int, int], None] | None,
+) -> list[Decision]:
+    """Two passes over a process pool: every distinct basket is packed once, then every
+    shipment is rated on its own lane with its basket's packing."""
+    by_id = {w.id: w for w in warehouses}
+    first: dict[tuple[tuple[str, int], ...], tuple[Warehouse, tuple[OrderLine, ...]]] = {}
+    for _, wid, lines in jobs:
+        first.setdefault(basket_key(lines), (by_id[wid], lines))
+    total = len(first) + len(jobs)
+    done = 0
+    assert settings.rate_tables is not None
+    with ProcessPoolExecutor(
+        settings.workers,
+        initializer=_init_worker,
+        initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
+    ) as pool:
+        try:
+            packed: dict[tuple[tuple[str, int], ...], BasketPacking | str] = {}
+            chunk = max(1, min(16, len(first) // (settings.workers * 8)))
+            for key, result in zip(
+                first, pool.map(_pack_work, first.values(), chunksize=chunk), strict=True
+            ):
+                packed[key] = result
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            work = [(o, wid, lines, packed[basket_key(lines)]) for o, wid, lines in jobs]
+            results: list[Decision] = []
+            chunk = max(1, min(64, len(jobs) // (settings.workers * 8)))
+            for decision in pool.map(_rate_work, work, chunksize=chunk):
+                results.append(decision)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return results
 
 
 def plan_day(
@@ -384,21 +446,7 @@ def plan_day(
         (a.order, wid, lines) for a in sourcing.assignments for wid, lines in a.shipments
     ]
     if settings.workers > 1 and settings.rate_tables is not None and len(jobs) > 1:
-        with ProcessPoolExecutor(
-            settings.workers,
-            initializer=_init_worker,
-            initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
-        ) as pool:
-            results = []
-            try:
-                chunk = max(1, min(64, len(jobs) // (settings.workers * 8)))
-                for result in pool.map(_work, jobs, chunksize=chunk):
-                    results.append(result)
-                    if progress is not None:
-                        progress(len(results), len(jobs))
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        results = _in_pool(jobs, skus, boxes, warehouses, settings, progress)
     else:
         results = []
         cache: Baskets = {}
