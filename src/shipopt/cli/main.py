@@ -413,10 +413,15 @@ def plan_run(
     config: ConfigOpt = None,
     pack_effort: EffortOpt = None,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
+    resume: Annotated[
+        bool,
+        typer.Option(help="Take the decisions an interrupted run of the same day already made."),
+    ] = False,
     tables: TablesOpt = None,
 ) -> None:
     """Source, pack and rate-shop every order; write plan.json, orders.csv and summary.md."""
 
+    from shipopt.batch.journal import Journal, run_fingerprint
     from shipopt.batch.output import write_plan
     from shipopt.pipeline.plan import plan_day
 
@@ -426,7 +431,12 @@ def plan_run(
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
         with console.status(f"planning {len(book.orders)} orders"):
             settings = options.settings(workers or _cores(), _tables(tables))
-            plan = plan_day(book, catalog, stores, box_list, ctx, settings)
+            journal = Journal(
+                out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
+            )
+            plan = plan_day(
+                book, catalog, stores, box_list, ctx, settings, journal=journal, resume=resume
+            )
     paths = write_plan(plan, out)
     console.print(paths["summary"].read_text(), highlight=False)
     for bad in book.problems:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -27,6 +27,9 @@ from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import cartonize
 from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.units import Mass
+
+if TYPE_CHECKING:
+    from shipopt.batch.journal import Journal
 
 
 class ShipmentDecision(Frozen):
@@ -375,6 +378,7 @@ def _in_pool(
     warehouses: list[Warehouse],
     settings: PlanSettings,
     progress: Callable[[int, int], None] | None,
+    record: Callable[[Job, Decision], None],
 ) -> list[Decision]:
     """Two passes over a process pool: every distinct basket is packed once, then every
     shipment is rated on its own lane with its basket's packing."""
@@ -403,8 +407,11 @@ def _in_pool(
             work = [(o, wid, lines, packed[basket_key(lines)]) for o, wid, lines in jobs]
             results: list[Decision] = []
             chunk = max(1, min(64, len(jobs) // (settings.workers * 8)))
-            for decision in pool.map(_rate_work, work, chunksize=chunk):
+            for job, decision in zip(
+                jobs, pool.map(_rate_work, work, chunksize=chunk), strict=True
+            ):
                 results.append(decision)
+                record(job, decision)
                 done += 1
                 if progress is not None:
                     progress(done, total)
@@ -422,12 +429,16 @@ def plan_day(
     ctx: QuoteContext,
     settings: PlanSettings = PlanSettings(),
     progress: Callable[[int, int], None] | None = None,
+    journal: Journal | None = None,
+    resume: bool = False,
 ) -> Plan:
     """One decision per order of the book (kept orders planned or not; rejected ones unplanned
     with their input problems), in input order. With ``settings.workers`` > 1 and
     ``settings.rate_tables`` set, shipments are priced in a process pool; the plan is the same.
     ``progress(done, total)`` is called after each shipment; an exception it raises stops the
-    plan (that is how a job is cancelled)."""
+    plan (that is how a job is cancelled). With a ``journal`` every decision is written as it is
+    made; with ``resume`` too, decisions already in the journal (same inputs and settings) are
+    taken from it instead of being made again."""
     if settings.strategy == "nearest-warehouse":
         sourcing = source_nearest(book.orders, warehouses, ctx.directory)
     else:
@@ -445,17 +456,39 @@ def plan_day(
     jobs: list[Job] = [
         (a.order, wid, lines) for a in sourcing.assignments for wid, lines in a.shipments
     ]
-    if settings.workers > 1 and settings.rate_tables is not None and len(jobs) > 1:
-        results = _in_pool(jobs, skus, boxes, warehouses, settings, progress)
-    else:
-        results = []
-        cache: Baskets = {}
-        for order, wid, lines in jobs:
-            results.append(
-                decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings, cache)
-            )
-            if progress is not None:
-                progress(len(results), len(jobs))
+    keys = [f"{order.id}|{wid}" for order, wid, _ in jobs]
+    earlier = journal.load() if journal is not None and resume else {}
+    known = {k: earlier[k] for k in keys if k in earlier}
+    todo = [job for job, k in zip(jobs, keys, strict=True) if k not in known]
+    if journal is not None:
+        journal.start(known)
+
+    def record(job: Job, decision: Decision) -> None:
+        if journal is not None:
+            journal.add(f"{job[0].id}|{job[1]}", decision)
+
+    try:
+        if settings.workers > 1 and settings.rate_tables is not None and len(todo) > 1:
+            fresh = _in_pool(todo, skus, boxes, warehouses, settings, progress, record)
+        else:
+            fresh = []
+            cache: Baskets = {}
+            for job in todo:
+                order, wid, lines = job
+                fresh.append(
+                    decide_shipment(order, by_id[wid], lines, skus, boxes, ctx, settings, cache)
+                )
+                record(job, fresh[-1])
+                if progress is not None:
+                    progress(len(fresh), len(todo))
+    except BaseException:
+        if journal is not None:
+            journal.close(finished=False)  # what was decided stays for --resume
+        raise
+    computed = iter(fresh)
+    results = [known[k] if k in known else next(computed) for k in keys]
+    if journal is not None:
+        journal.close(finished=True)
     per_order: dict[str, list[ShipmentDecision | str]] = {}
     for (order, _, _), result in zip(jobs, results, strict=True):
         per_order.setdefault(order.id, []).append(result)

@@ -1,0 +1,104 @@
+"""A plan's journal: every finished shipment decision, appended as one JSON line, so that an
+interrupted run can be resumed without redoing finished work.
+
+The first line is the run's fingerprint (a hash of the orders, catalog, warehouses, boxes and
+plan settings); a journal from other inputs or settings is not reused. A torn last line (the
+process died mid-write) is ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from shipopt.batch.inputs import OrderBook
+from shipopt.domain.batch import Sku, Warehouse
+from shipopt.domain.packing import BoxType
+from shipopt.pipeline.plan import Decision, PlanSettings, ShipmentDecision
+
+_DECISION: TypeAdapter[ShipmentDecision | str] = TypeAdapter(ShipmentDecision | str)
+
+
+def fingerprint(*parts: Any) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Journal:
+    """Append-only decisions of one run at ``path``."""
+
+    def __init__(self, path: Path, run: str) -> None:
+        self.path = path
+        self.run = run
+        self._fh: IO[str] | None = None
+        self._pending = 0
+
+    def load(self) -> dict[str, Decision]:
+        """Decisions of an earlier run with the same fingerprint (empty otherwise)."""
+        if not self.path.exists():
+            return {}
+        done: dict[str, Decision] = {}
+        with self.path.open(encoding="utf-8") as fh:
+            head = fh.readline()
+            try:
+                if json.loads(head).get("run") != self.run:
+                    return {}
+            except (json.JSONDecodeError, AttributeError):
+                return {}
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                    done[entry["key"]] = _DECISION.validate_python(entry["decision"])
+                except (json.JSONDecodeError, KeyError, TypeError, ValidationError):
+                    break  # a torn last line: everything before it stands
+        return done
+
+    def start(self, keep: dict[str, Decision]) -> None:
+        """Begin writing: the header, then what is kept from before."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("w", encoding="utf-8")
+        self._fh.write(json.dumps({"run": self.run}) + "\n")
+        for key, decision in keep.items():
+            self.add(key, decision)
+        self._fh.flush()
+
+    def add(self, key: str, decision: Decision) -> None:
+        assert self._fh is not None
+        payload = _DECISION.dump_python(decision, mode="json")
+        self._fh.write(json.dumps({"key": key, "decision": payload}) + "\n")
+        self._pending += 1
+        if self._pending >= 50:
+            self._fh.flush()
+            self._pending = 0
+
+    def close(self, finished: bool) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        if finished:
+            self.path.unlink(missing_ok=True)
+
+
+def run_fingerprint(
+    book: OrderBook,
+    skus: dict[str, Sku],
+    warehouses: list[Warehouse],
+    boxes: list[BoxType],
+    settings: PlanSettings,
+) -> str:
+    """What a plan's decisions depend on (not the number of workers: plans do not)."""
+    knobs = {k: v for k, v in asdict(settings).items() if k not in ("workers", "rate_tables")}
+    return fingerprint(
+        [o.model_dump(mode="json") for o in book.orders],
+        [s.model_dump(mode="json") for s in skus.values()],
+        [w.model_dump(mode="json") for w in warehouses],
+        [b.model_dump(mode="json") for b in boxes],
+        knobs,
+    )

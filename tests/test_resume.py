@@ -1,0 +1,73 @@
+"""An interrupted plan resumes from its journal without redoing finished shipments, and ends
+with the same plan as an uninterrupted run."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import TypeAdapter
+
+import shipopt.pipeline.plan as plan_module
+from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
+from shipopt.batch.journal import Journal, run_fingerprint
+from shipopt.batch.sample import sample_day, write_sample
+from shipopt.domain.packing import BoxType
+from shipopt.geo import ZipDirectory
+from shipopt.pipeline.plan import PlanSettings, plan_day
+from shipopt.pipeline.quote import QuoteContext
+from tests.conftest import ROOT
+
+
+class StopPlanError(Exception):
+    pass
+
+
+def test_resume_skips_finished_work(
+    tmp_path: Path, ctx: QuoteContext, directory: ZipDirectory
+) -> None:
+    write_sample(sample_day(directory, 40, seed=5), tmp_path / "day")
+    skus = read_skus_csv(tmp_path / "day" / "skus.csv")
+    book = read_orders_csv(tmp_path / "day" / "orders.csv", skus, directory)
+    warehouses = [
+        w.model_copy(update={"fleet": None})
+        for w in read_warehouses_json(tmp_path / "day" / "warehouses.json")
+    ]
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    settings = PlanSettings(pack_starts=2)
+    whole = plan_day(book, skus, warehouses, boxes, ctx, settings)
+    run = run_fingerprint(book, skus, warehouses, boxes, settings)
+    journal = Journal(tmp_path / "out" / ".journal.jsonl", run)
+
+    def stop_after_15(done: int, total: int) -> None:
+        if done == 15:
+            raise StopPlanError
+
+    with pytest.raises(StopPlanError):
+        plan_day(book, skus, warehouses, boxes, ctx, settings, stop_after_15, journal)
+    assert len(journal.path.read_text().splitlines()) == 1 + 15
+    calls = []
+    real = plan_module.decide_shipment
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[0].id)
+        return real(*args, **kwargs)
+
+    plan_module.decide_shipment = counting  # type: ignore[assignment]
+    try:
+        resumed = plan_day(book, skus, warehouses, boxes, ctx, settings, None, journal, resume=True)
+    finally:
+        plan_module.decide_shipment = real
+    shipments = sum(len(o.shipments) or 1 for o in whole.orders if o.status == "planned")
+    assert len(calls) == shipments - 15
+    assert resumed == whole
+    assert not journal.path.exists()  # a finished run leaves no journal behind
+
+
+def test_a_journal_of_other_settings_is_not_reused(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, "run-a")
+    journal.start({"O1|W": "shipment from W: nope"})
+    journal.close(finished=False)
+    assert Journal(path, "run-a").load() == {"O1|W": "shipment from W: nope"}
+    assert Journal(path, "run-b").load() == {}
+    path.write_text(path.read_text() + '{"key": "O2|W", "decis')  # torn last line
+    assert Journal(path, "run-a").load() == {"O1|W": "shipment from W: nope"}
