@@ -417,9 +417,17 @@ def plan_run(
         bool,
         typer.Option(help="Take the decisions an interrupted run of the same day already made."),
     ] = False,
+    executor: Annotated[
+        str, typer.Option(help="local (a process pool) or ray (pip install 'shipopt[ray]').")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Join this Ray cluster (default: a local Ray).")
+    ] = None,
     tables: TablesOpt = None,
 ) -> None:
     """Source, pack and rate-shop every order; write plan.json, orders.csv and summary.md."""
+    if executor not in ("local", "ray"):
+        fail([Problem("--executor", f"{executor!r}: use local or ray")])
 
     from shipopt.batch.journal import Journal, run_fingerprint
     from shipopt.batch.output import write_plan
@@ -430,7 +438,12 @@ def plan_run(
     with user_errors():
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
         with console.status(f"planning {len(book.orders)} orders"):
-            settings = options.settings(workers or _cores(), _tables(tables))
+            settings = options.settings(
+                workers or _cores(),
+                _tables(tables),
+                "ray" if executor == "ray" else "local",
+                ray_address,
+            )
             journal = Journal(
                 out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
             )

@@ -112,9 +112,15 @@ def consolidate(
             order = orders[m.order_id]
             old = m.shipments[0]
             new = _decision(
-                old, choice.carrier, choice.service, part, packed, choice.ship_date,
-                choice.estimated_delivery, order.deliver_by,
-            )  # fmt: skip
+                old,
+                choice.carrier,
+                choice.service,
+                part,
+                packed,
+                choice.ship_date,
+                choice.estimated_delivery,
+                order.deliver_by,
+            )
             updated[m.order_id] = m.model_copy(
                 update={
                     "shipments": [new.model_copy(update={"consolidated": shipment_id})],
@@ -172,9 +178,14 @@ def go_freight(
                 shipments.append(s)
                 continue
             packed = pack_basket(
-                warehouses[s.warehouse], lines_of[(d.order_id, s.warehouse)], skus, boxes, ctx,
-                settings, cache,
-            )  # fmt: skip
+                warehouses[s.warehouse],
+                lines_of[(d.order_id, s.warehouse)],
+                skus,
+                boxes,
+                ctx,
+                settings,
+                cache,
+            )
             freight = None if isinstance(packed, str) else _freight(packed, settings)
             if freight is None:
                 shipments.append(s)

@@ -104,6 +104,8 @@ class PlanSettings:
     seed: int = 0
     workers: int = 1
     rate_tables: Path | None = None  # what each worker process loads
+    executor: Literal["local", "ray"] = "local"  # local: a process pool of ``workers``
+    ray_address: str | None = None  # join this Ray cluster (else a local Ray for the run)
     route_iterations: int = 3000  # own-fleet search budget (deterministic), capped by the time
     route_time_limit: float = 20.0
 
@@ -128,7 +130,13 @@ class PlanOptions(Frozen):
     def _known(cls, value: str) -> str:
         return check_strategy(value)
 
-    def settings(self, workers: int = 1, rate_tables: Path | None = None) -> PlanSettings:
+    def settings(
+        self,
+        workers: int = 1,
+        rate_tables: Path | None = None,
+        executor: Literal["local", "ray"] = "local",
+        ray_address: str | None = None,
+    ) -> PlanSettings:
         starts, exact = PACK_EFFORT[self.pack_effort]
         return PlanSettings(
             strategy=self.strategy,
@@ -139,6 +147,8 @@ class PlanOptions(Frozen):
             pack_exact=exact,
             workers=workers,
             rate_tables=rate_tables,
+            executor=executor,
+            ray_address=ray_address,
         )
 
 
@@ -468,7 +478,11 @@ def plan_day(
             journal.add(f"{job[0].id}|{job[1]}", decision)
 
     try:
-        if settings.workers > 1 and settings.rate_tables is not None and len(todo) > 1:
+        if settings.executor == "ray" and todo:
+            from shipopt.pipeline.ray_executor import decide_on_ray
+
+            fresh = decide_on_ray(todo, skus, boxes, warehouses, settings, progress, record)
+        elif settings.workers > 1 and settings.rate_tables is not None and len(todo) > 1:
             fresh = _in_pool(todo, skus, boxes, warehouses, settings, progress, record)
         else:
             fresh = []
