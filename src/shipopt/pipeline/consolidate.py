@@ -88,7 +88,7 @@ def consolidate(
         members = [updated[i] for i in ids]
         apart = sum((m.total for m in members), Decimal(0))
         lines = _merge([ln for i in ids for ln in lines_of[(i, wid)]])
-        packed = pack_basket(warehouses[wid], lines, skus, boxes, ctx, settings, cache)
+        packed = pack_basket(lines, skus, boxes, ctx, settings, cache)
         if isinstance(packed, str):
             continue
         dues = [due for i in ids if (due := orders[i].deliver_by) is not None]
@@ -178,7 +178,6 @@ def go_freight(
                 shipments.append(s)
                 continue
             packed = pack_basket(
-                warehouses[s.warehouse],
                 lines_of[(d.order_id, s.warehouse)],
                 skus,
                 boxes,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -18,11 +18,13 @@ from pydantic import Field, field_validator
 from shipopt.batch.inputs import OrderBook
 from shipopt.batch.sourcing import source_nearest
 from shipopt.batch.sourcing_cost import source_by_cost
+from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType, Item, PackOptions, PackRequest
 from shipopt.domain.parcel import Parcel
-from shipopt.domain.quote import QuoteRequest, QuoteResponse
+from shipopt.domain.quote import Constraints, QuoteRequest, QuoteResponse
+from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import cartonize
 from shipopt.pipeline.quote import QuoteContext, quote
@@ -206,7 +208,6 @@ def basket_key(lines: tuple[OrderLine, ...]) -> tuple[tuple[str, int], ...]:
 
 
 def pack_basket(
-    warehouse: Warehouse,
     lines: tuple[OrderLine, ...],
     skus: dict[str, Sku],
     boxes: list[BoxType],
@@ -271,22 +272,17 @@ def ship_order(
     settings: PlanSettings,
     late_ok: bool,
 ) -> QuoteResponse:
-    request = QuoteRequest.model_validate(
-        {
-            "shipment": {
-                "origin": {"postal_code": warehouse.postal_code},
-                "destination": order.destination.model_dump(),
-                "ship_at": (
-                    order.ordered_at or datetime.combine(settings.day, time(9))
-                ).isoformat(),
-                "parcels": [p.model_dump() for p in packed.parcels],
-            },
-            "constraints": {
-                "deliver_by": None if late_ok else order.deliver_by,
-                "carriers": _carriers(settings),
-            },
-            "policy": "fastest" if late_ok or settings.strategy == "fastest" else "cheapest",
-        }
+    request = QuoteRequest(  # validated parts (models are not validated again)
+        shipment=Shipment(
+            origin=Address(postal_code=warehouse.postal_code),
+            destination=order.destination,
+            ship_at=order.ordered_at or datetime.combine(settings.day, time(9)),
+            parcels=list(packed.parcels),
+        ),
+        constraints=Constraints(
+            deliver_by=None if late_ok else order.deliver_by, carriers=_carriers(settings)
+        ),
+        policy="fastest" if late_ok or settings.strategy == "fastest" else "cheapest",
     )
     return quote(request, ctx, datetime.combine(settings.day, time(0), UTC))
 
@@ -305,7 +301,6 @@ def decide_shipment(
     planned."""
     wid = warehouse.id
     packed = pack_basket(
-        warehouse,
         lines,
         skus,
         boxes,
@@ -359,10 +354,12 @@ def _init_worker(
     )
 
 
-def _pack_work(job: tuple[Warehouse, tuple[OrderLine, ...]]) -> BasketPacking | str:
+def _pack_work(chunk: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
     w = _WORKER
-    warehouse, lines = job
-    return pack_basket(warehouse, lines, w["skus"], w["boxes"], w["ctx"], w["settings"], w["cache"])
+    return [
+        pack_basket(lines, w["skus"], w["boxes"], w["ctx"], w["settings"], w["cache"])
+        for lines in chunk
+    ]
 
 
 def _rate_work(job: tuple[Order, str, tuple[OrderLine, ...], BasketPacking | str]) -> Decision:
@@ -381,54 +378,70 @@ def _rate_work(job: tuple[Order, str, tuple[OrderLine, ...], BasketPacking | str
     )
 
 
-def _in_pool(
-    jobs: list[Job],
-    skus: dict[str, Sku],
-    boxes: list[BoxType],
-    warehouses: list[Warehouse],
-    settings: PlanSettings,
-    progress: Callable[[int, int], None] | None,
-    record: Callable[[Job, Decision], None],
-) -> list[Decision]:
-    """Two passes over a process pool: every distinct basket is packed once, then every
-    shipment is rated on its own lane with its basket's packing."""
-    by_id = {w.id: w for w in warehouses}
-    first: dict[tuple[tuple[str, int], ...], tuple[Warehouse, tuple[OrderLine, ...]]] = {}
-    for _, wid, lines in jobs:
-        first.setdefault(basket_key(lines), (by_id[wid], lines))
-    total = len(first) + len(jobs)
-    done = 0
-    assert settings.rate_tables is not None
-    with ProcessPoolExecutor(
-        settings.workers,
-        initializer=_init_worker,
-        initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
-    ) as pool:
-        try:
-            packed: dict[tuple[tuple[str, int], ...], BasketPacking | str] = {}
-            chunk = max(1, min(16, len(first) // (settings.workers * 8)))
-            for key, result in zip(
-                first, pool.map(_pack_work, first.values(), chunksize=chunk), strict=True
-            ):
-                packed[key] = result
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            work = [(o, wid, lines, packed[basket_key(lines)]) for o, wid, lines in jobs]
-            results: list[Decision] = []
-            chunk = max(1, min(64, len(jobs) // (settings.workers * 8)))
-            for job, decision in zip(
-                jobs, pool.map(_rate_work, work, chunksize=chunk), strict=True
-            ):
-                results.append(decision)
-                record(job, decision)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-    return results
+BasketKey = tuple[tuple[str, int], ...]
+
+
+class _PoolRun:
+    """A plan's process pool. Baskets start packing as soon as the orders are known (while the
+    parent sources them); each distinct basket is packed once; then every shipment is rated on
+    its own lane with its basket's packing."""
+
+    def __init__(
+        self,
+        skus: dict[str, Sku],
+        boxes: list[BoxType],
+        warehouses: list[Warehouse],
+        settings: PlanSettings,
+    ) -> None:
+        assert settings.rate_tables is not None
+        self.settings = settings
+        self.pool = ProcessPoolExecutor(
+            settings.workers,
+            initializer=_init_worker,
+            initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
+        )
+        self.pending: dict[BasketKey, Future[list[BasketPacking | str]]] = {}
+        self.index: dict[BasketKey, int] = {}
+
+    def prepack(self, baskets: list[tuple[OrderLine, ...]]) -> None:
+        todo = list({basket_key(b): b for b in baskets if basket_key(b) not in self.index}.items())
+        size = max(1, min(16, len(todo) // (self.settings.workers * 8)))
+        for k in range(0, len(todo), size):
+            chunk = todo[k : k + size]
+            future = self.pool.submit(_pack_work, [lines for _, lines in chunk])
+            for n, (key, _) in enumerate(chunk):
+                self.pending[key], self.index[key] = future, n
+
+    def decide(
+        self,
+        jobs: list[Job],
+        progress: Callable[[int, int], None] | None,
+        record: Callable[[Job, Decision], None],
+    ) -> list[Decision]:
+        self.prepack([lines for _, _, lines in jobs])  # split shipments' own baskets
+        keys = list(dict.fromkeys(basket_key(lines) for _, _, lines in jobs))
+        total, done = len(keys) + len(jobs), 0
+        packed: dict[BasketKey, BasketPacking | str] = {}
+        for key in keys:
+            packed[key] = self.pending[key].result()[self.index[key]]
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        work = [(o, wid, lines, packed[basket_key(lines)]) for o, wid, lines in jobs]
+        results: list[Decision] = []
+        chunk = max(1, min(64, len(jobs) // (self.settings.workers * 8)))
+        for job, decision in zip(
+            jobs, self.pool.map(_rate_work, work, chunksize=chunk), strict=True
+        ):
+            results.append(decision)
+            record(job, decision)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        return results
+
+    def close(self, failed: bool) -> None:
+        self.pool.shutdown(wait=not failed, cancel_futures=failed)
 
 
 def plan_day(
@@ -449,6 +462,35 @@ def plan_day(
     plan (that is how a job is cancelled). With a ``journal`` every decision is written as it is
     made; with ``resume`` too, decisions already in the journal (same inputs and settings) are
     taken from it instead of being made again."""
+    pool = None
+    if settings.executor == "local" and settings.workers > 1 and settings.rate_tables is not None:
+        pool = _PoolRun(skus, boxes, warehouses, settings)
+    try:
+        return _plan(book, skus, warehouses, boxes, ctx, settings, progress, journal, resume, pool)
+    except BaseException:
+        if pool is not None:
+            pool.close(failed=True)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.close(failed=False)
+
+
+def _plan(
+    book: OrderBook,
+    skus: dict[str, Sku],
+    warehouses: list[Warehouse],
+    boxes: list[BoxType],
+    ctx: QuoteContext,
+    settings: PlanSettings,
+    progress: Callable[[int, int], None] | None,
+    journal: Journal | None,
+    resume: bool,
+    pool: _PoolRun | None,
+) -> Plan:
+    if pool is not None:
+        pool.prepack([tuple(o.lines) for o in book.orders])
     if settings.strategy == "nearest-warehouse":
         sourcing = source_nearest(book.orders, warehouses, ctx.directory)
     else:
@@ -482,8 +524,8 @@ def plan_day(
             from shipopt.pipeline.ray_executor import decide_on_ray
 
             fresh = decide_on_ray(todo, skus, boxes, warehouses, settings, progress, record)
-        elif settings.workers > 1 and settings.rate_tables is not None and len(todo) > 1:
-            fresh = _in_pool(todo, skus, boxes, warehouses, settings, progress, record)
+        elif pool is not None:
+            fresh = pool.decide(todo, progress, record)
         else:
             fresh = []
             cache: Baskets = {}

@@ -51,7 +51,7 @@ class PlanActor:
 
     def pack(self, chunk: list[Basket]) -> list[BasketPacking | str]:
         return [
-            pack_basket(w, lines, self.skus, self.boxes, self.ctx, self.settings, self.cache)
+            pack_basket(lines, self.skus, self.boxes, self.ctx, self.settings, self.cache)
             for w, lines in chunk
         ]
 
