@@ -3,8 +3,10 @@ pack, rate-shop, write the plan folder), wall time and peak memory of the whole 
 
 Each size runs in a fresh subprocess (``shipopt plan run``) so its memory is its own; the
 sampler adds up the resident memory of the process and its workers every 0.2 s.
+Also, first, the ``full`` strategy (consolidation, freight, own vans) on a day of
+``--full-local`` orders all within van reach.
 Usage: python -m benchmarks.bench_plan [--sizes 10000,100000] [--efforts fast,normal]
-       [--strategy cheapest] [--workers 0]
+       [--strategy cheapest] [--workers 0] [--full-local 2000]
 """
 
 from __future__ import annotations
@@ -94,17 +96,20 @@ def run_plan(folder: Path, strategy: str, effort: str, workers: int) -> dict[str
             "orders": len(plan["orders"]), "cost": round(cost, 2)}  # fmt: skip
 
 
-def make_day(n: int, seed: int, folder: Path) -> Path:
-    day = folder / f"day-{n}"
+def make_day(n: int, seed: int, folder: Path, local: bool = False) -> Path:
+    """A sample day; without ``local`` the vans are removed (sourcing, packing and rating
+    only); with it every order is within van reach and the vans stay."""
+    day = folder / f"day-{n}{'-local' if local else ''}"
     subprocess.run(
         [sys.executable, "-m", "shipopt.cli.main", "sample", "orders", "--n", str(n),
-         "--seed", str(seed), "--out", str(day)],
+         "--seed", str(seed), "--out", str(day), "--local-share", "1" if local else "0"],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    warehouses = json.loads((day / "warehouses.json").read_text())
-    for w in warehouses:  # no own fleet: this benchmark is sourcing, packing and rating
-        w.pop("fleet", None)
-    (day / "warehouses.json").write_text(json.dumps(warehouses))
+    if not local:
+        warehouses = json.loads((day / "warehouses.json").read_text())
+        for w in warehouses:
+            w.pop("fleet", None)
+        (day / "warehouses.json").write_text(json.dumps(warehouses))
     return day
 
 
@@ -115,9 +120,22 @@ def main() -> None:
     parser.add_argument("--strategy", default="cheapest")
     parser.add_argument("--workers", type=int, default=0, help="0: every core")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--full-local", type=int, default=2000, help="Orders of the full run with vans (0: none)."
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="shipopt-bench-plan-") as tmp:
+        if args.full_local:
+            day = make_day(args.full_local, args.seed, Path(tmp), local=True)
+            r = run_plan(day, "full", "normal", args.workers)
+            rows.append(
+                {"orders": args.full_local, "strategy": "full (vans, all local)",
+                 "pack_effort": "normal", "workers": args.workers or os.cpu_count(),
+                 "wall_s": r["wall_s"], "orders_per_s": round(args.full_local / r["wall_s"], 1),
+                 "peak_mb": r["peak_mb"], "planned": r["planned"], "cost": r["cost"]}
+            )  # fmt: skip
+            Console().print(rows[-1])
         for n in [int(x) for x in args.sizes.split(",")]:
             day = make_day(n, args.seed, Path(tmp))
             for effort in args.efforts.split(","):

@@ -1,5 +1,5 @@
 """Write a plan folder: plan.json (every decision), orders.csv (one row per shipment or
-unplanned order) and summary.md."""
+unplanned order) and summary.md (charts: batch/charts.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 from shipopt.pipeline.plan import Plan, summarize
 
 
-def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
+def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
+    """The plan folder; ``vans``: the own vans available (for the utilisation line)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {
         "plan": folder / "plan.json",
@@ -33,12 +34,14 @@ def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
                 "on_time",
                 "route",
                 "stop",
+                "consolidated",
+                "pallets",
                 "reason",
             ]
         )
         for o in plan.orders:
             if o.status == "unplanned":
-                w.writerow([o.order_id, o.status, "", "", "", "", "", "", "", "", "", "", o.reason])
+                w.writerow([o.order_id, o.status, *[""] * 12, o.reason])
             for s in o.shipments:
                 w.writerow(
                     [
@@ -54,6 +57,8 @@ def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
                         "" if s.on_time is None else s.on_time,
                         s.route or "",
                         s.stop or "",
+                        s.consolidated or "",
+                        s.pallets or "",
                         "",
                     ]
                 )
@@ -72,6 +77,20 @@ def write_plan(plan: Plan, folder: Path) -> dict[str, Path]:
         if isinstance(share, float)
         else "- on time: no order had a deliver-by date"
     )
+    fill = totals["fill_rate"]
+    if fill:
+        lines.append(f"- box fill rate (units' volume / inner volume): {fill:.1%}")
+    fleet = totals["own_fleet"]
+    assert isinstance(fleet, dict)
+    if vans:
+        lines.append(
+            f"- own fleet: {fleet['routes']} of {vans} vans used, {fleet['stops']} deliveries "
+            f"(utilisation {fleet['routes'] / vans:.0%})"
+        )
+    carriers = totals["cost_by_carrier"]
+    assert isinstance(carriers, dict)
+    lines += ["", "| carrier | cost |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in carriers.items()]
     lines += ["", "| service | shipments | cost |", "|---|---|---|"]
     counts = totals["shipments_by_service"]
     costs = totals["cost_by_service"]

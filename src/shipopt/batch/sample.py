@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from shipopt.geo import ZipDirectory
+from shipopt.geo import ZipDirectory, haversine_miles
 
 Range = tuple[int, int]
 CATEGORIES: tuple[
@@ -29,7 +29,13 @@ CATEGORIES: tuple[
 )
 WAREHOUSES = (("NJ1", "08817"), ("TX1", "75261"), ("CA1", "91761"))
 VAN_FLEETS = {"NJ1": 3, "CA1": 2}  # own vans for local deliveries
+LOCAL_MILES = 35
 STREETS = ("Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Rd", "Elm St", "Pine St", "Lake Ave")
+
+
+def _latlon(directory: ZipDirectory, zip5: str) -> tuple[float, float]:
+    p = directory.resolve(zip5)
+    return p.lat, p.lon
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,10 @@ def sample_day(
     seed: int,
     day: date = date(2026, 12, 1),
     n_skus: int = 200,
+    local_share: float = 0.0,
 ) -> SampleDay:
+    """A seeded day. ``local_share``: the share of orders sent within van reach (35 miles) of a
+    warehouse that has vans (the rest follow the population)."""
     rng = random.Random(seed)
     skus: list[dict[str, object]] = []
     for k in range(n_skus):
@@ -106,6 +115,17 @@ def sample_day(
     weights = [len(by_zip3[z]) for z in zip3s]
     rows: list[dict[str, object]] = []
     start = datetime.combine(day, time(0, 0))
+    local: list[str] = []  # ZIPs within van reach of a warehouse with vans
+    if local_share > 0:
+        for wid, home_zip in WAREHOUSES:
+            if wid in VAN_FLEETS:
+                home = directory.resolve(home_zip)
+                local += [
+                    z
+                    for zs in by_zip3.values()
+                    for z in zs
+                    if haversine_miles((home.lat, home.lon), _latlon(directory, z)) <= LOCAL_MILES
+                ]
     customers: list[tuple[str, bool, str]] = []  # (ZIP, residential, street) seen today
     for o in range(n_orders):
         oid = f"O{day:%Y%m%d}-{o:06d}"
@@ -114,7 +134,10 @@ def sample_day(
         if customers and kind > 0.97:  # the same customer orders again the same day
             zip5, residential, street = rng.choice(customers)
         else:
-            zip5 = rng.choice(by_zip3[rng.choices(zip3s, weights=weights)[0]])
+            if local and rng.random() < local_share:
+                zip5 = rng.choice(local)
+            else:
+                zip5 = rng.choice(by_zip3[rng.choices(zip3s, weights=weights)[0]])
             residential = not b2b and rng.random() < 0.85
             street = f"{rng.randint(1, 9999)} {rng.choice(STREETS)}"
             customers.append((zip5, residential, street))

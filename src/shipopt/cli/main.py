@@ -322,12 +322,18 @@ def sample_orders(
     n: Annotated[int, typer.Option("--n", help="Number of orders.", min=1, max=2_000_000)] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/sample"),
+    local_share: Annotated[
+        float,
+        typer.Option(
+            help="Share of orders within van reach of a warehouse with vans.", min=0, max=1
+        ),
+    ] = 0.0,
 ) -> None:
     """A realistic day of orders with its SKU catalog and warehouses (CSV and JSON)."""
     from shipopt.batch.sample import sample_day, write_sample
     from shipopt.geo import default_zip_directory
 
-    paths = write_sample(sample_day(default_zip_directory(), n, seed), out)
+    paths = write_sample(sample_day(default_zip_directory(), n, seed, local_share=local_share), out)
     for key, path in paths.items():
         console.print(f"{key}: {path}")
 
@@ -450,11 +456,18 @@ def plan_run(
             plan = plan_day(
                 book, catalog, stores, box_list, ctx, settings, journal=journal, resume=resume
             )
-    paths = write_plan(plan, out)
+    vans = sum(w.fleet.vans for w in stores if w.fleet is not None)
+    paths = write_plan(plan, out, vans)
+    try:
+        from shipopt.batch.charts import write_charts
+
+        paths.update(write_charts(plan, out, {o.id: o for o in book.orders}, stores, ctx.directory))
+    except ImportError:
+        console.print("[yellow]charts skipped[/]: pip install 'shipopt[plot]' for PNG charts")
     console.print(paths["summary"].read_text(), highlight=False)
     for bad in book.problems:
         console.print(f"[yellow]row without an order[/]: {bad}", highlight=False)
-    console.print(f"plan: {out}")
+    console.print(f"plan: {out} ({', '.join(sorted(p.name for p in paths.values()))})")
 
 
 @plan_app.command("compare")

@@ -146,6 +146,7 @@ def _decision(
             "service": service,
             "total": total,
             "boxes": list(packed.boxes),
+            "fill_rate": packed.fill_rate,
             "weight": Mass(sum(p.weight.ng for p in packed.parcels)),
             "ship_date": ship_day,
             "promised": promised,

@@ -20,6 +20,7 @@ from shipopt.routing.evaluate import evaluate
 from shipopt.routing.pyvrp_adapter import solve_pyvrp
 
 OWN_FLEET = "own-fleet"
+STOPS_PER_VAN = 60  # offered to the router per van (about twice a full day's deliveries)
 
 
 def _shares(total: Decimal, n: int) -> list[Decimal]:
@@ -52,6 +53,12 @@ def assign_own_fleet(
                 candidates.append(d)
         if not candidates:
             continue
+        # A van day holds a few dozen stops: offer the solver the orders the vans can save the
+        # most on (the highest carrier quotes), about twice what the fleet can visit. More only
+        # slows the search (and, on a fixed budget, can leave it with no feasible answer).
+        cap = fleet.vans * STOPS_PER_VAN
+        if len(candidates) > cap:
+            candidates = sorted(candidates, key=lambda d: (-d.shipments[0].total, d.order_id))[:cap]
         request = RoutingRequest(
             depots=[Depot(id=w.id, place=Place(postal_code=w.postal_code))],
             vehicle_types=[

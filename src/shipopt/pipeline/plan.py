@@ -21,7 +21,7 @@ from shipopt.batch.sourcing_cost import source_by_cost
 from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
-from shipopt.domain.packing import BoxType, Item, PackOptions, PackRequest
+from shipopt.domain.packing import BoxType, Item, PackedBox, PackOptions, PackRequest
 from shipopt.domain.parcel import Parcel
 from shipopt.domain.quote import Constraints, QuoteRequest, QuoteResponse
 from shipopt.domain.shipment import Shipment
@@ -53,6 +53,9 @@ class ShipmentDecision(Frozen):
         default=None, description="Joint shipment id when it rides with other orders' goods."
     )
     pallets: int = Field(default=0, ge=0, description="Pallets when it goes as freight.")
+    fill_rate: Decimal | None = Field(
+        default=None, description="Units' volume over the boxes' inner volume."
+    )
 
 
 class OrderDecision(Frozen):
@@ -195,6 +198,7 @@ class BasketPacking:
 
     boxes: tuple[str, ...]
     parcels: tuple[Parcel, ...]
+    fill_rate: Decimal | None = None  # item volume over the boxes' inner volume
 
 
 Baskets = dict[tuple[tuple[str, int], ...], BasketPacking | str]
@@ -252,11 +256,26 @@ def pack_basket(
             result = BasketPacking(
                 tuple(b.box for b in packing.boxes),
                 tuple(Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes),
+                _fill(packing.boxes, boxes),
             )
     except ShipoptError as exc:
         result = str(exc)
     cache[key] = result
     return result
+
+
+def _fill(packed: list[PackedBox], catalog: list[BoxType]) -> Decimal | None:
+    """Volume-weighted fill: the units' volume over the boxes' inner volume, 4 places."""
+    inner = {b.name: b.inner for b in catalog}
+    total = used = 0
+    for box in packed:
+        d = inner.get(box.box)
+        if d is None:
+            continue
+        room = d.length.nm * d.width.nm * d.height.nm
+        total += room
+        used += round(float(box.fill_rate) * room)
+    return (Decimal(used) / Decimal(total)).quantize(Decimal("0.0001")) if total else None
 
 
 def _carriers(settings: PlanSettings) -> list[str] | None:
@@ -325,6 +344,7 @@ def decide_shipment(
         service=c.service,
         total=c.total,
         boxes=list(packed.boxes),
+        fill_rate=packed.fill_rate,
         weight=Mass(sum(p.weight.ng for p in packed.parcels)),
         ship_date=c.ship_date,
         promised=c.estimated_delivery,
@@ -605,4 +625,32 @@ def summarize(plan: Plan) -> dict[str, object]:
         else None,
         "shipments_by_service": dict(by_service.most_common()),
         "cost_by_service": {k: cost_by_service[k] for k, _ in by_service.most_common()},
+        "cost_by_carrier": _by_carrier(cost_by_service),
+        "fill_rate": _mean_fill(planned),
+        "deliveries_by_day": dict(
+            sorted(Counter(str(s.promised) for o in planned for s in o.shipments).items())
+        ),
+        "own_fleet": {
+            "routes": len({s.route for o in planned for s in o.shipments if s.route}),
+            "stops": sum(1 for o in planned for s in o.shipments if s.route),
+        },
     }
+
+
+def _by_carrier(cost_by_service: dict[str, Decimal]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for key, cost in cost_by_service.items():
+        carrier = key.split("/", 1)[0]
+        out[carrier] = out.get(carrier, Decimal(0)) + cost
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _mean_fill(planned: list[OrderDecision]) -> Decimal | None:
+    """Mean fill rate over the boxed shipments (weighted by their number of boxes)."""
+    weighted = [(s.fill_rate, len(s.boxes)) for o in planned for s in o.shipments if s.fill_rate]
+    boxes = sum(n for _, n in weighted)
+    if not boxes:
+        return None
+    return (sum((f * n for f, n in weighted if f is not None), Decimal(0)) / boxes).quantize(
+        Decimal("0.0001")
+    )
