@@ -27,7 +27,13 @@ from shipopt.domain.quote import Constraints, QuoteRequest, QuoteResponse
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import cartonize
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.quote import (
+    QuoteContext,
+    pack_items,
+    plan_services,
+    quote,
+    resolve_lane,
+)
 from shipopt.units import Mass
 
 if TYPE_CHECKING:
@@ -251,8 +257,10 @@ def pack_basket(
                     "constraints": {"carriers": _carriers(settings)},
                 }
             )
-            packing = quote(reference, ctx, datetime.combine(settings.day, time(0), UTC)).packing
-            assert packing is not None
+            now = datetime.combine(settings.day, time(0), UTC)
+            lane = resolve_lane(reference.shipment, ctx.directory, now)
+            plans, _ = plan_services(reference, ctx, lane)
+            _, packing = pack_items(reference, ctx, lane, plans)  # packed, not rated
             result = BasketPacking(
                 tuple(b.box for b in packing.boxes),
                 tuple(Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes),
