@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/shipopt demo
-	$(BIN)/shipopt sample orders --n 500 --seed 1 --out out/sample
+	$(BIN)/shipopt sample orders --n 3000 --seed 1 --local-share 0.1 --out out/sample
 	$(BIN)/shipopt plan run --orders out/sample/orders.csv --skus out/sample/skus.csv \
-		--warehouses out/sample/warehouses.json --boxes examples/boxes.json --out out/plan
+		--warehouses out/sample/warehouses.json --boxes examples/boxes.json \
+		--config examples/plan.toml --strategy full --out out/plan
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)

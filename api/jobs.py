@@ -20,7 +20,7 @@ from api.schemas import InputRowProblem, PlanJobRequest, PlanResult
 from api.store import Claimed, JobStore, StoreError
 from shipopt.batch.inputs import orders_from_records
 from shipopt.errors import ShipoptError
-from shipopt.pipeline.plan import PlanSettings, plan_day, summarize
+from shipopt.pipeline.plan import PlanOptions, plan_day, summarize
 from shipopt.pipeline.quote import QuoteContext
 
 log = logging.getLogger("shipopt.api.jobs")
@@ -46,13 +46,13 @@ def execute_plan(
         list(request.warehouses),
         list(request.boxes),
         ctx,
-        PlanSettings(
+        PlanOptions(
             strategy=request.strategy,
-            pack_time_limit=request.pack_time_limit,
+            pack_effort=request.pack_effort,
+            split_penalty=request.split_penalty,
             seed=request.seed,
-            workers=settings.plan_workers,
-            rate_tables=settings.rate_tables,
-        ),
+            day=request.day,
+        ).settings(settings.plan_workers, settings.rate_tables),
         progress,
     )
     result = PlanResult(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -43,10 +45,13 @@ class PlanJobRequest(Frozen):
     boxes: list[BoxType] = Field(min_length=1, max_length=200)
     strategy: str = Field(
         default="cheapest",
-        description="cheapest, fastest, no-cartonization or single-carrier:<carrier>",
+        description="cheapest, fastest, nearest-warehouse, no-cartonization, full or "
+        "single-carrier:<carrier>",
     )
+    pack_effort: Literal["fast", "normal", "thorough"] = "normal"
+    split_penalty: Decimal = Field(default=Decimal("2.00"), ge=0, le=1000)
+    day: date = Field(default=date(2026, 12, 1), description="The day planned.")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    pack_time_limit: float = Field(default=0.3, gt=0, le=5, description="Seconds per shipment.")
 
     @field_validator("strategy")
     @classmethod
