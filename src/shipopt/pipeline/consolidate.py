@@ -10,6 +10,7 @@ freight when that is cheaper than its parcels.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -31,6 +32,24 @@ from shipopt.units import Mass
 
 FREIGHT_MIN_BOXES = 4
 FREIGHT_MIN_WEIGHT = Mass.parse("150 lb")
+
+
+@dataclass(frozen=True)
+class Day:
+    """What the day's later steps look up: orders, what each shipment carries
+    (``lines_of[(order id, warehouse id)]``), warehouses, catalogs, rating and the basket cache."""
+
+    orders: dict[str, Order]
+    lines_of: dict[tuple[str, str], tuple[OrderLine, ...]]
+    warehouses: dict[str, Warehouse]
+    skus: dict[str, Sku]
+    boxes: list[BoxType]
+    ctx: QuoteContext
+    settings: PlanSettings
+    cache: Baskets
+
+    def pack(self, lines: tuple[OrderLine, ...]) -> BasketPacking | str:
+        return pack_basket(lines, self.skus, self.boxes, self.ctx, self.settings, self.cache)
 
 
 def shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -60,19 +79,9 @@ def _merge(lines: list[OrderLine]) -> tuple[OrderLine, ...]:
     return tuple(OrderLine(sku=s, quantity=q) for s, q in sorted(qty.items()))
 
 
-def consolidate(
-    decisions: list[OrderDecision],
-    orders: dict[str, Order],
-    lines_of: dict[tuple[str, str], tuple[OrderLine, ...]],
-    warehouses: dict[str, Warehouse],
-    skus: dict[str, Sku],
-    boxes: list[BoxType],
-    ctx: QuoteContext,
-    settings: PlanSettings,
-    cache: Baskets,
-) -> list[OrderDecision]:
-    """Merge same-address, same-day shipments when cheaper. ``lines_of[(order, warehouse)]``:
-    what each shipment carries."""
+def consolidate(decisions: list[OrderDecision], day: Day) -> list[OrderDecision]:
+    """Merge same-address, same-day shipments when cheaper."""
+    orders = day.orders
     groups: dict[tuple[str, date, tuple[object, ...]], list[str]] = {}
     for d in decisions:
         if d.status != "planned" or len(d.shipments) != 1:
@@ -87,8 +96,8 @@ def consolidate(
             continue
         members = [updated[i] for i in ids]
         apart = sum((m.total for m in members), Decimal(0))
-        lines = _merge([ln for i in ids for ln in lines_of[(i, wid)]])
-        packed = pack_basket(lines, skus, boxes, ctx, settings, cache)
+        lines = _merge([ln for i in ids for ln in day.lines_of[(i, wid)]])
+        packed = day.pack(lines)
         if isinstance(packed, str):
             continue
         dues = [due for i in ids if (due := orders[i].deliver_by) is not None]
@@ -99,7 +108,7 @@ def consolidate(
         joint_order = first.model_copy(update={"deliver_by": deliver_by, "ordered_at": ready})
         try:
             response = ship_order(
-                joint_order, warehouses[wid], packed, ctx, settings, late_ok=False
+                joint_order, day.warehouses[wid], packed, day.ctx, day.settings, late_ok=False
             )
         except ShipoptError:
             continue
@@ -156,17 +165,7 @@ def _decision(
     )
 
 
-def go_freight(
-    decisions: list[OrderDecision],
-    orders: dict[str, Order],
-    lines_of: dict[tuple[str, str], tuple[OrderLine, ...]],
-    warehouses: dict[str, Warehouse],
-    skus: dict[str, Sku],
-    boxes: list[BoxType],
-    ctx: QuoteContext,
-    settings: PlanSettings,
-    cache: Baskets,
-) -> list[OrderDecision]:
+def go_freight(decisions: list[OrderDecision], day: Day) -> list[OrderDecision]:
     """Palletize large single-order shipments and ship them as freight when cheaper."""
     out = []
     for d in decisions:
@@ -178,21 +177,16 @@ def go_freight(
             if len(s.boxes) < FREIGHT_MIN_BOXES and s.weight.ng < FREIGHT_MIN_WEIGHT.ng:
                 shipments.append(s)
                 continue
-            packed = pack_basket(
-                lines_of[(d.order_id, s.warehouse)],
-                skus,
-                boxes,
-                ctx,
-                settings,
-                cache,
-            )
-            freight = None if isinstance(packed, str) else _freight(packed, settings)
+            packed = day.pack(day.lines_of[(d.order_id, s.warehouse)])
+            freight = None if isinstance(packed, str) else _freight(packed, day.settings)
             if freight is None:
                 shipments.append(s)
                 continue
-            order = orders[d.order_id]
+            order = day.orders[d.order_id]
             try:
-                response = ship_order(order, warehouses[s.warehouse], freight, ctx, settings, False)
+                response = ship_order(
+                    order, day.warehouses[s.warehouse], freight, day.ctx, day.settings, False
+                )
             except ShipoptError:
                 shipments.append(s)
                 continue

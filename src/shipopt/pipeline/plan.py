@@ -595,13 +595,19 @@ def _plan(
     order_ids = [o.id for o in book.orders] + [oid for oid in book.rejected if oid not in kept]
     ordered = [decided[oid] for oid in order_ids]
     if settings.strategy == "full":
-        from shipopt.pipeline.consolidate import consolidate, go_freight
+        from shipopt.pipeline.consolidate import Day, consolidate, go_freight
 
-        lines_of = {(order.id, wid): lines for order, wid, lines in jobs}
-        orders = {o.id: o for o in book.orders}
-        main_cache: Baskets = {}
-        args = (orders, lines_of, by_id, skus, boxes, ctx, settings, main_cache)
-        ordered = go_freight(consolidate(ordered, *args), *args)
+        day = Day(
+            orders={o.id: o for o in book.orders},
+            lines_of={(order.id, wid): lines for order, wid, lines in jobs},
+            warehouses=by_id,
+            skus=skus,
+            boxes=boxes,
+            ctx=ctx,
+            settings=settings,
+            cache={},
+        )
+        ordered = go_freight(consolidate(ordered, day), day)
     if any(w.fleet is not None and w.fleet.vans for w in warehouses):
         from shipopt.pipeline.fleet import assign_own_fleet
 
