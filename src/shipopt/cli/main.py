@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from shipopt.batch.inputs import OrderBook
@@ -443,18 +444,30 @@ def plan_run(
     ctx = _context(tables)
     with user_errors():
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
-        with console.status(f"planning {len(book.orders)} orders"):
-            settings = options.settings(
-                workers or _cores(),
-                _tables(tables),
-                "ray" if executor == "ray" else "local",
-                ray_address,
-            )
-            journal = Journal(
-                out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
-            )
+        settings = options.settings(
+            workers or _cores(),
+            _tables(tables),
+            "ray" if executor == "ray" else "local",
+            ray_address,
+        )
+        journal = Journal(
+            out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
+        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"planning {len(book.orders)} orders", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
             plan = plan_day(
-                book, catalog, stores, box_list, ctx, settings, journal=journal, resume=resume
+                book, catalog, stores, box_list, ctx, settings, advance, journal, resume
             )
     vans = sum(w.fleet.vans for w in stores if w.fleet is not None)
     paths = write_plan(plan, out, vans)
