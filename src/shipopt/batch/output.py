@@ -77,6 +77,10 @@ def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
         if isinstance(share, float)
         else "- on time: no order had a deliver-by date"
     )
+    lines.append(
+        f"- consolidated (orders riding with others to the same address): "
+        f"{totals['consolidated_orders']}; freight (palletized): {totals['freight_shipments']}"
+    )
     fill = totals["fill_rate"]
     if fill:
         lines.append(f"- box fill rate (units' volume / inner volume): {fill:.1%}")

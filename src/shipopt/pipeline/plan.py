@@ -644,6 +644,8 @@ def summarize(plan: Plan) -> dict[str, object]:
         "deliveries_by_day": dict(
             sorted(Counter(str(s.promised) for o in planned for s in o.shipments).items())
         ),
+        "consolidated_orders": sum(1 for o in planned for s in o.shipments if s.consolidated),
+        "freight_shipments": sum(1 for o in planned for s in o.shipments if s.pallets),
         "own_fleet": {
             "routes": len({s.route for o in planned for s in o.shipments if s.route}),
             "stops": sum(1 for o in planned for s in o.shipments if s.route),
