@@ -166,9 +166,35 @@ class _Search:
         boxes: list[tuple[int, Bin]] = []
         while remaining:
             options = []
-            for b in range(len(self.catalog.boxes)):
-                if self.stock[b] is not None and used[b] >= self.stock[b]:  # type: ignore[operator]
-                    continue
+            in_stock = [
+                b
+                for b in range(len(self.catalog.boxes))
+                if self.stock[b] is None or used[b] < self.stock[b]  # type: ignore[operator]
+            ]
+            if not by_ratio:
+                # a box that takes everything left wins, best ranked first: try those that
+                # could (by weight and volume) in rank order and stop at the first that does
+                payload = sum(i.weight for i in remaining)
+                volume = sum(i.volume for i in remaining)
+                tried: set[int] = set()
+                could = [
+                    b
+                    for b in in_stock
+                    if payload <= self.catalog.capacity[b] and volume <= self.catalog.volume[b]
+                ]
+                for b in sorted(could, key=lambda b: self.box_rank(b, payload)):
+                    tried.add(b)
+                    bn, left = self.fill(b, remaining, merit)
+                    if bn is not None:
+                        options.append((b, bn, left))
+                        if not left:
+                            break
+                in_stock = (
+                    []
+                    if options and not options[-1][2]
+                    else [b for b in in_stock if b not in tried]
+                )
+            for b in in_stock:
                 bn, left = self.fill(b, remaining, merit)
                 if bn is not None:
                     options.append((b, bn, left))
