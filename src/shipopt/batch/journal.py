@@ -71,8 +71,8 @@ class Journal:
 
     def add(self, key: str, decision: Decision) -> None:
         assert self._fh is not None
-        payload = _DECISION.dump_python(decision, mode="json")
-        self._fh.write(json.dumps({"key": key, "decision": payload}) + "\n")
+        payload = _DECISION.dump_json(decision).decode()
+        self._fh.write(f'{{"key": {json.dumps(key)}, "decision": {payload}}}\n')
         self._pending += 1
         if self._pending >= 50:
             self._fh.flush()

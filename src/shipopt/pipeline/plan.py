@@ -407,6 +407,7 @@ def _rate_work(job: tuple[Order, str, tuple[OrderLine, ...], BasketPacking | str
 
 
 BasketKey = tuple[tuple[str, int], ...]
+PROGRESS_EVERY = 64  # results between progress reports from the pool
 
 
 class _PoolRun:
@@ -453,7 +454,7 @@ class _PoolRun:
         for key in keys:
             packed[key] = self.pending[key].result()[self.index[key]]
             done += 1
-            if progress is not None:
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
         work = [(o, wid, lines, packed[basket_key(lines)]) for o, wid, lines in jobs]
         results: list[Decision] = []
@@ -464,7 +465,7 @@ class _PoolRun:
             results.append(decision)
             record(job, decision)
             done += 1
-            if progress is not None:
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
         return results
 
