@@ -198,6 +198,7 @@ class _Search:
                 bn, left = self.fill(b, remaining, merit)
                 if bn is not None:
                     options.append((b, bn, left))
+            options.sort(key=lambda o: o[0])  # ties go to the lower index, as they always did
             if not options:
                 return Packed(boxes), remaining
             complete = [o for o in options if not o[2]]
