@@ -4,6 +4,7 @@ Consolidation, pallets, own-fleet routing and strategies beyond cheapest/fastest
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -426,6 +427,9 @@ class _PoolRun:
         self.settings = settings
         self.pool = ProcessPoolExecutor(
             settings.workers,
+            # spawn, not fork: the HTTP service runs plans beside other threads, and a fork
+            # taken while one of them holds a lock can hang the child
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
             initargs=(settings.rate_tables, skus, boxes, warehouses, settings),
         )
