@@ -228,7 +228,10 @@ def _freight(packed: BasketPacking, settings: PlanSettings) -> BasketPacking | N
         for k, (name, p) in enumerate(zip(packed.boxes, packed.parcels, strict=True))
     ]
     try:
-        result = palletize(PalletRequest(cartons=cartons, time_limit=1.0, seed=settings.seed))
+        request = PalletRequest(
+            cartons=cartons, time_limit=settings.pack_time_limit, seed=settings.seed
+        )  # eight restarts, the time limit only a cap (the same plan on any machine)
+        result = palletize(request)
     except (ShipoptError, ValueError):
         return None
     if result.unplaced or not result.pallets:

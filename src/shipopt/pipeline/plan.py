@@ -110,7 +110,9 @@ class PlanSettings:
     strategy: str = "cheapest"
     split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
     day: date = date(2026, 12, 1)  # the planned day: rates in force and default order time
-    pack_time_limit: float = 0.3
+    # a safety cap only: the restart count is the budget, so the plan does not depend on how
+    # fast or busy the machine is
+    pack_time_limit: float = 30.0
     pack_starts: int = 8  # cartonization restarts per basket
     pack_exact: bool = True  # the CP-SAT one-box proof (see PackOptions.exact_check)
     seed: int = 0
