@@ -348,9 +348,15 @@ def _orders(
     return plans[:starts]
 
 
-def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
+PriceMemo = dict[tuple[int, int], Decimal | None]
+
+
+def cartonize(
+    request: PackRequest, pricer: Pricer | None = None, price_memo: PriceMemo | None = None
+) -> PackResult:
     """Pack every unit of the request; never drops one (units that cannot go in any box are
-    listed as unpacked with the reason)."""
+    listed as unpacked with the reason). ``price_memo``: box cost plus shipping by (box index,
+    payload), kept by a caller that packs many requests with the same boxes and pricer."""
     started = time.perf_counter()
     opts = request.options
     deadline = started + opts.time_limit
@@ -370,7 +376,7 @@ def cartonize(request: PackRequest, pricer: Pricer | None = None) -> PackResult:
             for b in request.boxes
         ],
         pricer=pricer if by_cost else None,
-        _prices={},
+        _prices={} if price_memo is None or not by_cost else price_memo,
     )
     units: list[Unit] = []
     alone: list[Unit] = []

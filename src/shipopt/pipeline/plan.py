@@ -8,7 +8,7 @@ import multiprocessing
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +27,7 @@ from shipopt.domain.parcel import Parcel
 from shipopt.domain.quote import Constraints, QuoteRequest, QuoteResponse
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem, ShipoptError
-from shipopt.packing.cartonize import cartonize
+from shipopt.packing.cartonize import PriceMemo, cartonize
 from shipopt.pipeline.quote import (
     QuoteContext,
     pack_items,
@@ -210,7 +210,13 @@ class BasketPacking:
     fill_rate: Decimal | None = None  # item volume over the boxes' inner volume
 
 
-Baskets = dict[tuple[tuple[str, int], ...], BasketPacking | str]
+@dataclass
+class Baskets:
+    """One process's memory of a plan's packing: each basket's packing (or why it cannot be
+    packed), and the box-plus-shipping prices the packer asked for on the reference lane."""
+
+    packings: dict[tuple[tuple[str, int], ...], BasketPacking | str] = field(default_factory=dict)
+    prices: PriceMemo = field(default_factory=dict)
 
 
 def basket_key(lines: tuple[OrderLine, ...]) -> tuple[tuple[str, int], ...]:
@@ -233,8 +239,8 @@ def pack_basket(
     order's own, so that one packing serves every order with the same basket, from any
     warehouse: a day repeats baskets a lot."""
     key = basket_key(lines)
-    if key in cache:
-        return cache[key]
+    if key in cache.packings:
+        return cache.packings[key]
     items = _items(lines, skus)
     result: BasketPacking | str
     try:
@@ -263,7 +269,7 @@ def pack_basket(
             now = datetime.combine(settings.day, time(0), UTC)
             lane = resolve_lane(reference.shipment, ctx.directory, now)
             plans, _ = plan_services(reference, ctx, lane)
-            _, packing = pack_items(reference, ctx, lane, plans)  # packed, not rated
+            _, packing = pack_items(reference, ctx, lane, plans, cache.prices)  # not rated
             result = BasketPacking(
                 tuple(b.box for b in packing.boxes),
                 tuple(Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes),
@@ -271,7 +277,7 @@ def pack_basket(
             )
     except ShipoptError as exc:
         result = str(exc)
-    cache[key] = result
+    cache.packings[key] = result
     return result
 
 
@@ -336,7 +342,7 @@ def decide_shipment(
         boxes,
         ctx,
         settings,
-        {} if cache is None else cache,
+        Baskets() if cache is None else cache,
     )
     if isinstance(packed, str):
         return f"shipment from {wid}: {packed}"
@@ -376,7 +382,7 @@ def _init_worker(
     settings: PlanSettings,
 ) -> None:
     _WORKER.update(
-        cache={},
+        cache=Baskets(),
         ctx=QuoteContext.from_directory(rate_tables),
         skus=skus,
         boxes=boxes,
@@ -396,7 +402,7 @@ def _pack_work(chunk: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
 def _rate_work(job: tuple[Order, str, tuple[OrderLine, ...], BasketPacking | str]) -> Decision:
     order, wid, lines, packed = job
     w = _WORKER
-    w["cache"][basket_key(lines)] = packed
+    w["cache"].packings[basket_key(lines)] = packed
     return decide_shipment(
         order,
         w["warehouses"][wid],
@@ -563,7 +569,7 @@ def _plan(
             fresh = pool.decide(todo, progress, record)
         else:
             fresh = []
-            cache: Baskets = {}
+            cache = Baskets()
             for job in todo:
                 order, wid, lines = job
                 fresh.append(
@@ -612,7 +618,7 @@ def _plan(
             boxes=boxes,
             ctx=ctx,
             settings=settings,
-            cache={},
+            cache=Baskets(),
         )
         ordered = go_freight(consolidate(ordered, day), day)
     if any(w.fleet is not None and w.fleet.vans for w in warehouses):

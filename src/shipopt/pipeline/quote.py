@@ -21,7 +21,7 @@ from shipopt.domain.quote import (
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
 from shipopt.geo import ZipDirectory, ZipPoint, default_zip_directory, distance_miles
-from shipopt.packing.cartonize import Pricer, cartonize
+from shipopt.packing.cartonize import PriceMemo, Pricer, cartonize
 from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.freight_rate import price_ltl, price_truckload
@@ -321,15 +321,21 @@ def cheapest_parcel_pricer(
 
 
 def pack_items(
-    request: QuoteRequest, ctx: QuoteContext, lane: Lane, plans: list[ServicePlan]
+    request: QuoteRequest,
+    ctx: QuoteContext,
+    lane: Lane,
+    plans: list[ServicePlan],
+    price_memo: PriceMemo | None = None,
 ) -> tuple[Shipment, PackResult]:
     """Cartonize the shipment's items, priced by the cheapest eligible service; the packed boxes
-    become its parcels. A unit that cannot be packed is an error naming its item."""
+    become its parcels. A unit that cannot be packed is an error naming its item. A
+    ``price_memo`` may be shared only by requests with the same boxes, lane and services."""
     shipment = request.shipment
     pack_request = PackRequest(
         items=shipment.items, boxes=shipment.boxes, options=shipment.pack_options
     )
-    packing = cartonize(pack_request, cheapest_parcel_pricer(request, ctx, lane, plans))
+    pricer = cheapest_parcel_pricer(request, ctx, lane, plans)
+    packing = cartonize(pack_request, pricer, price_memo)
     if packing.unpacked:
         index = {it.sku: k for k, it in enumerate(shipment.items)}
         raise InputError(

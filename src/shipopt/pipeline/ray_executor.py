@@ -47,7 +47,7 @@ class PlanActor:
         self.ctx = QuoteContext.from_directory(Path(rate_tables))
         self.skus, self.boxes, self.settings = skus, boxes, settings
         self.warehouses = {w.id: w for w in warehouses}
-        self.cache: Baskets = {}
+        self.cache = Baskets()
 
     def pack(self, chunk: list[Basket]) -> list[BasketPacking | str]:
         return [
@@ -58,7 +58,7 @@ class PlanActor:
     def decide(self, chunk: list[Shipment]) -> list[Decision]:
         out = []
         for order, wid, lines, packed in chunk:
-            self.cache[basket_key(lines)] = packed
+            self.cache.packings[basket_key(lines)] = packed
             out.append(
                 decide_shipment(
                     order,
