@@ -36,6 +36,7 @@ Pricer = Callable[[Dimensions, Mass], Decimal | None]
 OWN_PACKAGING = "OWN_PACKAGING"
 EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
 EXACT_WORK = 0.3  # CP-SAT deterministic time per test
+MERGE_PAIRS = 4  # the least-filled pairs of boxes tried for a shuffled merge
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,70 @@ class _Search:
                     break
         return Packed(boxes)
 
+    def empty_boxes(
+        self, packed: Packed, deadline: float, rng: random.Random, shuffles: int
+    ) -> Packed:
+        """Try for one box fewer: for the ``MERGE_PAIRS`` pairs of boxes with the least in
+        them, up to ``shuffles`` shuffled orders of their units in every box type that could
+        hold both, until one takes them all. Kept only when the objective improves."""
+        boxes = list(packed.boxes)
+        while len(boxes) > 1 and time.perf_counter() < deadline:
+            better = self._merge_shuffled(boxes, deadline, rng, shuffles)
+            if better is None:
+                break
+            boxes = better
+        return Packed(boxes)
+
+    def _merge_shuffled(
+        self, boxes: list[tuple[int, Bin]], deadline: float, rng: random.Random, shuffles: int
+    ) -> list[tuple[int, Bin]] | None:
+        pairs = sorted(
+            ((i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))),
+            key=lambda ij: boxes[ij[0]][1].volume + boxes[ij[1]][1].volume,
+        )[:MERGE_PAIRS]
+        for i, j in pairs:
+            items = [p.item for p in boxes[i][1].placed] + [p.item for p in boxes[j][1].placed]
+            payload = sum(it.weight for it in items)
+            volume = sum(it.volume for it in items)
+            types = sorted(
+                (
+                    b
+                    for b in range(len(self.catalog.boxes))
+                    if payload <= self.catalog.capacity[b] and volume <= self.catalog.volume[b]
+                ),
+                key=lambda b: self.box_rank(b, payload),
+            )
+            for _ in range(shuffles):
+                if time.perf_counter() > deadline:
+                    return None
+                order = sorted(items, key=lambda it: -it.volume)
+                for _ in range(max(1, len(order) // 3)):
+                    a = rng.randrange(len(order))
+                    c = min(len(order) - 1, a + rng.randint(1, 3))
+                    order[a], order[c] = order[c], order[a]
+                merit: Merit = rng.choice(("dbl", "contact", "first"))
+                if merit == "first":  # the units' rotations in a shuffled order
+                    order = [
+                        PItem(
+                            it.key,
+                            tuple(rng.sample(it.rots, len(it.rots))),
+                            it.weight,
+                            it.fragile,
+                            it.max_stack,
+                        )
+                        for it in order
+                    ]
+                for b in types:
+                    bn, left = self.fill(b, order, merit)
+                    if bn is None or left:
+                        continue
+                    trial = [bx for k, bx in enumerate(boxes) if k not in (i, j)] + [(b, bn)]
+                    if self._within_stock(trial) and Packed(trial).key(
+                        self.catalog, self.by_cost
+                    ) < Packed(boxes).key(self.catalog, self.by_cost):
+                        return trial
+        return None
+
 
 def _orders(
     items: list[PItem], rng: random.Random, starts: int, by_cost: bool
@@ -426,6 +491,8 @@ def cartonize(
             if len(items) == 1 and not best_left:
                 break  # one unit: the downsizing already tried every box type in rank order
         assert best is not None
+        if len(best.boxes) > max(1, floor) and not best_left:
+            best = search.empty_boxes(best, deadline, rng, opts.max_starts)
         if len(items) <= EXACT_UNITS and len(best.boxes) > 1 and not best_left:
             single = search.best_single(items)
             if single is not None and Packed([single]).key(catalog, by_cost) < best.key(
