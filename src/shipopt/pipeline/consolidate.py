@@ -107,12 +107,11 @@ def consolidate(decisions: list[OrderDecision], day: Day) -> list[OrderDecision]
         ready = max(times) if times else None
         joint_order = first.model_copy(update={"deliver_by": deliver_by, "ordered_at": ready})
         try:
-            response = ship_order(
+            choice, _ = ship_order(
                 joint_order, day.warehouses[wid], packed, day.ctx, day.settings, late_ok=False
             )
         except ShipoptError:
             continue
-        choice = response.choice
         if choice is None or choice.total >= apart:
             continue
         split = shares(choice.total, [m.total for m in members])
@@ -184,13 +183,12 @@ def go_freight(decisions: list[OrderDecision], day: Day) -> list[OrderDecision]:
                 continue
             order = day.orders[d.order_id]
             try:
-                response = ship_order(
+                c, _ = ship_order(
                     order, day.warehouses[s.warehouse], freight, day.ctx, day.settings, False
                 )
             except ShipoptError:
                 shipments.append(s)
                 continue
-            c = response.choice
             if c is None or c.total >= s.total:
                 shipments.append(s)
                 continue

@@ -24,15 +24,15 @@ from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType, Item, PackedBox, PackOptions, PackRequest
 from shipopt.domain.parcel import Parcel
-from shipopt.domain.quote import Constraints, QuoteRequest, QuoteResponse
+from shipopt.domain.quote import Constraints, QuoteRequest, Rate
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import PriceMemo, cartonize
 from shipopt.pipeline.quote import (
     QuoteContext,
+    choose,
     pack_items,
     plan_services,
-    quote,
     resolve_lane,
 )
 from shipopt.units import Mass
@@ -307,7 +307,8 @@ def ship_order(
     ctx: QuoteContext,
     settings: PlanSettings,
     late_ok: bool,
-) -> QuoteResponse:
+) -> tuple[Rate | None, str]:
+    """The rate chosen for the order's shipment under the strategy (or why none)."""
     request = QuoteRequest(  # validated parts (models are not validated again)
         shipment=Shipment(
             origin=Address(postal_code=warehouse.postal_code),
@@ -320,7 +321,7 @@ def ship_order(
         ),
         policy="fastest" if late_ok or settings.strategy == "fastest" else "cheapest",
     )
-    return quote(request, ctx, datetime.combine(settings.day, time(0), UTC))
+    return choose(request, ctx, datetime.combine(settings.day, time(0), UTC))
 
 
 def decide_shipment(
@@ -347,14 +348,13 @@ def decide_shipment(
     if isinstance(packed, str):
         return f"shipment from {wid}: {packed}"
     try:
-        response = ship_order(order, warehouse, packed, ctx, settings, late_ok=False)
-        if response.choice is None and order.deliver_by is not None:  # late beats never
-            response = ship_order(order, warehouse, packed, ctx, settings, late_ok=True)
+        c, why = ship_order(order, warehouse, packed, ctx, settings, late_ok=False)
+        if c is None and order.deliver_by is not None:  # late beats never
+            c, why = ship_order(order, warehouse, packed, ctx, settings, late_ok=True)
     except ShipoptError as exc:
         return f"shipment from {wid}: {exc}"
-    if response.choice is None:
-        return f"shipment from {wid}: {response.explanation}"
-    c = response.choice
+    if c is None:
+        return f"shipment from {wid}: {why}"
     return ShipmentDecision(
         warehouse=wid,
         carrier=c.carrier,

@@ -351,14 +351,30 @@ def pack_items(
     return shipment.model_copy(update={"parcels": parcels}), packing
 
 
-def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None) -> QuoteResponse:
-    """Price every service for the shipment and choose under the request's policy."""
-    lane = resolve_lane(request.shipment, ctx.directory, now or datetime.now(UTC))
-    plans, ineligible = plan_services(request, ctx, lane)
-    shipment, packing = request.shipment, None
-    if shipment.items:
-        shipment, packing = pack_items(request, ctx, lane, plans)
-    rates: list[Rate] = []
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """A service that carries the shipment within the request's limits, with its prices."""
+
+    plan: ServicePlan
+    prices: list[ParcelPrice]
+    total: Decimal
+
+    def rate(self) -> Rate:
+        p = self.plan
+        return build_rate(p.service, self.prices, p.zone, p.transit_days, p.ship_day, p.delivery)
+
+
+def price_services(
+    request: QuoteRequest,
+    ctx: QuoteContext,
+    shipment: Shipment,
+    lane: Lane,
+    plans: list[ServicePlan],
+    ineligible: list[Ineligible],
+) -> list[Priced]:
+    """Price every planned service; one that cannot carry the shipment, or misses the
+    request's transit or deliver-by limit, goes to ``ineligible`` with the reason."""
+    out: list[Priced] = []
     limits = request.constraints
     for plan in plans:
         service = plan.service
@@ -366,16 +382,14 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
         if isinstance(priced, NotCarried):
             _reject(ineligible, service, priced.reason, priced.message)
             continue
-        rate = build_rate(
-            service, priced, plan.zone, plan.transit_days, plan.ship_day, plan.delivery
-        )
+        total = cents_to_decimal(sum(p.total for p in priced))
+        cost = f"would cost {service.spec.currency} {total}"
         if limits.max_transit_days is not None and plan.transit_days > limits.max_transit_days:
             _reject(
                 ineligible,
                 service,
                 Reason.TRANSIT_TOO_LONG,
-                f"{plan.transit_days} transit days (limit {limits.max_transit_days}); "
-                f"would cost {rate.currency} {rate.total}",
+                f"{plan.transit_days} transit days (limit {limits.max_transit_days}); {cost}",
             )
             continue
         if limits.deliver_by is not None and plan.delivery > limits.deliver_by:
@@ -383,11 +397,21 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
                 ineligible,
                 service,
                 Reason.MISSES_DELIVER_BY,
-                f"estimated delivery {plan.delivery} is after {limits.deliver_by}; "
-                f"would cost {rate.currency} {rate.total}",
+                f"estimated delivery {plan.delivery} is after {limits.deliver_by}; {cost}",
             )
             continue
-        rates.append(rate)
+        out.append(Priced(plan, priced, total))
+    return out
+
+
+def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None) -> QuoteResponse:
+    """Price every service for the shipment and choose under the request's policy."""
+    lane = resolve_lane(request.shipment, ctx.directory, now or datetime.now(UTC))
+    plans, ineligible = plan_services(request, ctx, lane)
+    shipment, packing = request.shipment, None
+    if shipment.items:
+        shipment, packing = pack_items(request, ctx, lane, plans)
+    rates = [p.rate() for p in price_services(request, ctx, shipment, lane, plans, ineligible)]
     ranked = rank(rates, request.policy, request.best_value)
     return QuoteResponse(
         rates=ranked,
@@ -397,3 +421,26 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
         policy=request.policy,
         packing=packing,
     )
+
+
+def choose(
+    request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None
+) -> tuple[Rate | None, str]:
+    """The choice :func:`quote` makes for a parcel shipment under the cheapest or fastest
+    policy (and why none, when none), without building every rate: the batch planner's path."""
+    if request.policy == "best_value" or request.shipment.items:
+        response = quote(request, ctx, now)
+        return response.choice, response.explanation
+    lane = resolve_lane(request.shipment, ctx.directory, now or datetime.now(UTC))
+    plans, ineligible = plan_services(request, ctx, lane)
+    priced = price_services(request, ctx, request.shipment, lane, plans, ineligible)
+    if not priced:
+        return None, explain([], request.policy, request.best_value, len(ineligible))
+
+    def key(p: Priced) -> tuple[object, ...]:
+        where = p.plan.service.key
+        if request.policy == "fastest":
+            return (p.plan.delivery, p.total, where)
+        return (p.total, p.plan.delivery, where)
+
+    return min(priced, key=key).rate(), ""
