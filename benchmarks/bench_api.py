@@ -31,11 +31,11 @@ from rich.console import Console
 from rich.table import Table
 
 from api.config import hash_key
-from benchmarks.bench_quote import percentile, request_payloads
+from benchmarks.bench_quote import percentile
 from benchmarks.results_io import write
 from shipopt.domain.quote import QuoteRequest
 from shipopt.pipeline.quote import QuoteContext, quote
-from shipopt.pipeline.random_parcels import random_parcels
+from shipopt.pipeline.random_parcels import quote_payloads, random_parcels
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk_bench"
@@ -172,7 +172,7 @@ def main() -> None:
     sample = random_parcels(
         QuoteContext.from_directory(ROOT / "rate_tables").directory, args.requests, 7
     )
-    payloads = request_payloads(sample)
+    payloads = quote_payloads(sample)
     bodies = [_request(json.dumps(p).encode()) for p in payloads]
     port = _free_port()
     db = Path(os.environ.get("TMPDIR", "/tmp")) / f"shipopt-bench-api-{port}.db"

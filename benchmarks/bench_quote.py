@@ -19,7 +19,7 @@ from benchmarks.results_io import write
 from shipopt.domain.quote import QuoteRequest
 from shipopt.pipeline.batch_rating import rate_batch
 from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
-from shipopt.pipeline.random_parcels import RandomParcels, random_parcels
+from shipopt.pipeline.random_parcels import RandomParcels, quote_payloads, random_parcels
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
 from shipopt.rating.vectorized import NOT_CARRIED
 from shipopt.zones import ZoneArrays
@@ -27,32 +27,6 @@ from shipopt.zones import ZoneArrays
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
-
-
-def request_payloads(sample: RandomParcels) -> list[dict[str, Any]]:
-    p = sample.parcels
-    out = []
-    for i in range(len(p)):
-        sides = "x".join(f"{int(x) / 25_400_000}" for x in p.sides_nm[i])
-        out.append(
-            {
-                "shipment": {
-                    "origin": {"postal_code": f"{sample.origin_zip[i]:05d}"},
-                    "destination": {
-                        "postal_code": f"{p.dest_zip[i]:05d}",
-                        "residential": bool(p.residential[i]),
-                    },
-                    "parcels": [
-                        {
-                            "dimensions": f"{sides} in",
-                            "weight": f"{int(p.weight_ng[i]) // 28_349_523_125} oz",
-                        }
-                    ],
-                    "ship_at": "2026-12-01T09:00:00",
-                }
-            }
-        )
-    return out
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -125,7 +99,7 @@ def main() -> None:
 
     console.print(f"single quotes: {args.quotes} ...")
     single = single_quotes(
-        ctx, request_payloads(random_parcels(ctx.directory, args.quotes, args.seed))
+        ctx, quote_payloads(random_parcels(ctx.directory, args.quotes, args.seed))
     )
 
     console.print(f"batch: {args.batch} parcels ...")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -44,3 +45,30 @@ def random_parcels(directory: ZipDirectory, n: int, seed: int) -> RandomParcels:
             dest_zip=rng.choice(zips, size=n),
         ),
     )
+
+
+def quote_payloads(sample: RandomParcels) -> list[dict[str, Any]]:
+    """One quote request (JSON-ready) per random parcel, ready at 09:00 on 2026-12-01."""
+    p = sample.parcels
+    out = []
+    for i in range(len(p)):
+        sides = "x".join(f"{int(x) / 25_400_000}" for x in p.sides_nm[i])
+        out.append(
+            {
+                "shipment": {
+                    "origin": {"postal_code": f"{sample.origin_zip[i]:05d}"},
+                    "destination": {
+                        "postal_code": f"{p.dest_zip[i]:05d}",
+                        "residential": bool(p.residential[i]),
+                    },
+                    "parcels": [
+                        {
+                            "dimensions": f"{sides} in",
+                            "weight": f"{int(p.weight_ng[i]) // 28_349_523_125} oz",
+                        }
+                    ],
+                    "ship_at": "2026-12-01T09:00:00",
+                }
+            }
+        )
+    return out
