@@ -1,5 +1,7 @@
 """1D bin packing: every answer is a valid partition; tiny instances match brute force."""
 
+import random
+import time
 from itertools import product
 
 import pytest
@@ -8,11 +10,13 @@ from hypothesis import strategies as st
 
 from shipopt.packing.bin1d import (
     arc_flow,
-    bin_completion,
     first_fit_decreasing,
+    full_bin_patterns,
     lower_bound_l2,
+    lp_rounding,
     pack_1d,
 )
+from shipopt.packing.bin1d_search import fewer_bins
 
 
 def valid(bins: list[list[int]], sizes: list[int], capacity: int) -> bool:
@@ -50,7 +54,7 @@ def test_known_cases() -> None:
 
 def test_methods_agree_on_a_zero_slack_instance() -> None:
     sizes, cap = [500, 300, 200, 450, 350, 200, 400, 400, 200], 1000
-    for found in (bin_completion(sizes, cap, 3, 1e18), arc_flow(sizes, cap, 5.0)):
+    for found in (full_bin_patterns(sizes, cap, 5.0), arc_flow(sizes, cap, 5.0)):
         assert found is not None
         bins = found if isinstance(found, list) else found[0]
         assert len(bins) == 3 and valid(bins, sizes, cap)
@@ -70,3 +74,47 @@ def test_tiny_instances_are_optimal(sizes: list[int], capacity: int) -> None:
     assert valid(result.bins, sizes, capacity)
     assert len(result.bins) == brute_force(sizes, capacity)
     assert result.lower_bound <= len(result.bins)
+
+
+def perfect_instance(n_bins: int, capacity: int, seed: int) -> list[int]:
+    """Sizes that fill ``n_bins`` bins exactly (each bin cut at random points), shuffled."""
+    rng = random.Random(seed)
+    sizes: list[int] = []
+    for _ in range(n_bins):
+        cuts = sorted(rng.sample(range(1, capacity), rng.randint(1, 3)))
+        sizes += [b - a for a, b in zip([0, *cuts], [*cuts, capacity], strict=True)]
+    rng.shuffle(sizes)
+    return sizes
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_local_search_finds_perfect_packings(seed: int) -> None:
+    capacity = 100
+    sizes = perfect_instance(25, capacity, seed)
+    start = first_fit_decreasing(sizes, capacity)
+    found = fewer_bins(sizes, capacity, start, 25, time.perf_counter() + 20.0, seed)
+    assert valid(found, sizes, capacity)
+    assert len(found) == 25  # every bin full: the optimum
+
+
+def test_full_bin_patterns_and_lp_rounding_are_valid() -> None:
+    rng = random.Random(7)
+    sizes = []
+    for _ in range(30):  # triplets filling a bin exactly, as in Falkenauer's T instances
+        a = rng.randint(380, 490)
+        b = rng.randint(250, (1000 - a) // 2)
+        sizes += [a, b, 1000 - a - b]
+    rng.shuffle(sizes)
+    found = full_bin_patterns(sizes, 1000, 10.0)
+    assert found is not None and len(found) == 30 and valid(found, sizes, 1000)
+    rounded = lp_rounding(sizes, 1000, 10.0)
+    assert rounded is not None and valid(rounded, sizes, 1000)
+    assert full_bin_patterns([600, 500, 400], 750, 1.0) is None  # sizes are not whole bins
+
+
+def test_same_seed_same_packing() -> None:
+    rng = random.Random(11)
+    sizes = [rng.randint(20, 100) for _ in range(120)]
+    first = pack_1d(sizes, 150, time_limit=5.0, seed=3)
+    again = pack_1d(sizes, 150, time_limit=5.0, seed=3)
+    assert valid(first.bins, sizes, 150) and first.bins == again.bins

@@ -1,20 +1,26 @@
 """One-dimensional bin packing (weight- or volume-only loads).
 
 1. Lower bound L2 (Martello and Toth, 1990) and first/best-fit decreasing; done if they meet.
-2. Bin completion: fill the bin of the largest item left with the fullest subset of the others,
-   depth first, never wasting more space in total than the bound allows; exact when it finishes.
-3. The arc-flow model (Valerio de Carvalho, 1999) as an integer program solved by HiGHS through
-   OR-Tools, for what is left, within the time limit.
+2. Sizes adding up to whole bins exactly: every bin is full in an optimum, so choose among the
+   exact-fill patterns with CP-SAT.
+3. Small instances: the arc-flow integer program (Valerio de Carvalho, 1999) with HiGHS, which
+   proves the optimum.
+4. Otherwise: the arc-flow LP rounded down (the rest first-fit decreasing), then local search for
+   one bin fewer at a time (``bin1d_search``) down to the bound or the time limit.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from shipopt.packing.bin1d_search import fewer_bins
+
+_SMALL = 40  # items: below this the exact arc-flow model runs before any heuristic
 
 
 @dataclass(frozen=True)
@@ -62,92 +68,6 @@ def first_fit_decreasing(
     return bins
 
 
-class _BudgetError(Exception):
-    pass
-
-
-def bin_completion(
-    sizes: list[int],
-    capacity: int,
-    n_bins: int,
-    deadline: float,
-    max_nodes: int = 2_000_000,
-    order: list[int] | None = None,
-) -> list[list[int]] | None:
-    """Bins for every item using exactly ``n_bins`` bins, or None (impossible or out of budget).
-    ``order``: the order in which sizes are tried when completing a bin (default: largest first)."""
-    slack = n_bins * capacity - sum(sizes)
-    if slack < 0:
-        return None
-    counts = Counter(sizes)
-    by_size = sorted(counts, reverse=True)
-    distinct = order if order is not None else by_size
-    nodes = [0]
-
-    def completions(
-        room: int, start: int, left: Counter[int], chosen: list[int], reach: int, slack_left: int
-    ) -> Iterator[tuple[list[int], int]]:
-        """Subsets of the remaining items fitting ``room`` with at most ``slack_left`` waste,
-        largest sizes first; ``reach`` (subset sums of the remaining items) prunes rooms that
-        cannot be filled closely enough."""
-        low = max(0, room - slack_left)
-        if not (reach >> low) & ((1 << (room - low + 1)) - 1):
-            return
-        yielded = False
-        for k in range(start, len(distinct)):
-            s = distinct[k]
-            if s <= room and left[s] > 0:
-                left[s] -= 1
-                chosen.append(s)
-                for c in completions(room - s, k, left, chosen, reach, slack_left):
-                    yielded = True
-                    yield c
-                chosen.pop()
-                left[s] += 1
-        if not yielded:
-            yield list(chosen), room
-
-    def search(left: Counter[int], slack_left: int) -> list[list[int]] | None:
-        nodes[0] += 1
-        if nodes[0] > max_nodes or (nodes[0] & 1023 == 0 and time.perf_counter() > deadline):
-            raise _BudgetError
-        largest = next((s for s in by_size if left[s] > 0), None)
-        if largest is None:
-            return []
-        left[largest] -= 1
-        reach, limit = 1, (1 << capacity + 1) - 1
-        for size in distinct:
-            for _ in range(left[size]):
-                reach = (reach | (reach << size)) & limit
-        seen: set[tuple[int, ...]] = set()
-        for tried, (chosen, waste) in enumerate(
-            completions(capacity - largest, 0, left, [], reach, slack_left)
-        ):
-            if tried & 255 == 255 and time.perf_counter() > deadline:
-                raise _BudgetError
-            if waste > slack_left:
-                continue
-            key = tuple(chosen)
-            if key in seen:
-                continue
-            seen.add(key)
-            # the completion generator holds the chosen items out of ``left`` while suspended
-            rest = search(left, slack_left - waste)
-            if rest is not None:
-                left[largest] += 1
-                return [[largest, *chosen], *rest]
-        left[largest] += 1
-        return None
-
-    try:
-        found = search(counts, slack)
-    except _BudgetError:
-        return None
-    if found is None:
-        return None
-    return _assign_indices(sizes, found)
-
-
 def _assign_indices(sizes: list[int], bins_by_size: list[list[int]]) -> list[list[int]]:
     pools: dict[int, list[int]] = {}
     for i, s in enumerate(sizes):
@@ -155,87 +75,12 @@ def _assign_indices(sizes: list[int], bins_by_size: list[list[int]]) -> list[lis
     return [[pools[s].pop() for s in b] for b in bins_by_size]
 
 
-def completion_restarts(
-    sizes: list[int], capacity: int, n_bins: int, deadline: float, seed: int = 0
-) -> list[list[int]] | None:
-    """Bin completion with restarts: the first in largest-first order, then shuffled orders
-    (seeded), each with a node budget that doubles, until one finishes or time runs out."""
-    import random
-
-    rng = random.Random(seed)
-    order = sorted(set(sizes), reverse=True)
-    budget = 2000
-    while time.perf_counter() < deadline:
-        found = bin_completion(sizes, capacity, n_bins, deadline, budget, order)
-        if found is not None:
-            return found
-        order = rng.sample(order, len(order))
-        budget = min(budget * 2, 200_000)
-    return None
-
-
-def best_fill(sizes: list[int], room: int) -> list[int]:
-    """Positions in ``sizes`` of a subset with the largest total at most ``room`` (subset-sum by
-    bitsets: bit t of ``masks[k]`` says the first k sizes can make t)."""
-    limit = (1 << (room + 1)) - 1
-    masks = [1]
-    for s in sizes:
-        masks.append((masks[-1] | (masks[-1] << s)) & limit)
-    target = masks[-1].bit_length() - 1
-    chosen = []
-    for k in range(len(sizes), 0, -1):
-        if not (masks[k - 1] >> target) & 1:
-            chosen.append(k - 1)
-            target -= sizes[k - 1]
-    return chosen
-
-
-def slack_dives(
-    sizes: list[int], capacity: int, n_bins: int, deadline: float, seed: int = 0
-) -> list[list[int]] | None:
-    """Minimum-bin-slack dives (after Gupta and Ho, 1999): each bin takes the largest item left and
-    the best-filling subset of the rest; dives restart with shuffled ties until the waste fits
-    ``n_bins`` bins or time runs out."""
-    import random
-
-    rng = random.Random(seed)
-    allowance = n_bins * capacity - sum(sizes)
-    order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
-    dives = 0
-    while dives == 0 or time.perf_counter() < deadline:
-        dives += 1
-        left = list(order)
-        bins: list[list[int]] = []
-        waste = 0
-        while left:
-            first, rest = left[0], left[1:]
-            if dives > 1:
-                rng.shuffle(rest)
-            picked = best_fill([sizes[i] for i in rest], capacity - sizes[first])
-            members = [first, *(rest[k] for k in picked)]
-            waste += capacity - sum(sizes[i] for i in members)
-            if waste > allowance:
-                break
-            bins.append(members)
-            taken = set(members)
-            left = [i for i in left if i not in taken]
-        else:
-            return bins
-    return None
-
-
-def arc_flow(
-    sizes: list[int], capacity: int, time_limit: float, max_arcs: int = 15_000
-) -> tuple[list[list[int]], bool] | None:
-    """The arc-flow integer program; (bins, proven optimal) or None when too large, out of time
-    or without an answer."""
-    deadline = time.perf_counter() + time_limit
-    counts = Counter(sizes)
-    distinct = sorted(counts, reverse=True)
+def _arc_tails(counts: Counter[int], capacity: int) -> dict[int, list[int]]:
+    """Arc-flow graph: for each size, the nodes its arcs leave. Sizes are placed largest first,
+    so a size's arcs leave only nodes that larger-or-equal sizes reach (Valerio de Carvalho)."""
     reach = {0}
-    by_size: dict[int, list[int]] = {}  # size -> tails of its arcs
-    n_arcs = 0
-    for s in distinct:  # arcs of a size leave only nodes that larger-or-equal sizes reach
+    tails_by_size: dict[int, list[int]] = {}
+    for s in sorted(counts, reverse=True):
         frontier, grown = set(reach), set()
         tails: set[int] = set()
         for _ in range(counts[s]):
@@ -246,89 +91,232 @@ def arc_flow(
             frontier = {a + s for a in step}
             grown |= frontier
         reach |= grown
-        by_size[s] = sorted(tails)
-        n_arcs += len(tails)
-        if n_arcs > max_arcs or time.perf_counter() > deadline:
-            return None
-    solver = pywraplp.Solver.CreateSolver("HIGHS")
-    if solver is None:
-        return None
-    solver.SuppressOutput()
-    solver.SetTimeLimit(int(max(deadline - time.perf_counter(), 0.05) * 1000))
-    z = solver.IntVar(0, len(sizes), "z")
-    into: list[list[pywraplp.Variable]] = [[] for _ in range(capacity + 1)]
-    out_of: list[list[pywraplp.Variable]] = [[] for _ in range(capacity + 1)]
-    flow: dict[tuple[int, int], pywraplp.Variable] = {}
-    for s, tails_of_s in by_size.items():
-        arcs_of_s = []
-        for a in tails_of_s:
-            v = solver.IntVar(0, counts[s], "")
-            flow[(a, s)] = v
+        tails_by_size[s] = sorted(tails)
+    return tails_by_size
+
+
+class _ArcFlow:
+    """The arc-flow model (Valerio de Carvalho, 1999): one unit of flow from node 0 to node
+    ``capacity`` per bin, an arc of size s from node a to a + s per item placed at height a, and
+    loss arcs a -> a + 1 for unused room; integer or its LP relaxation."""
+
+    def __init__(self, counts: Counter[int], capacity: int, integer: bool):
+        self.counts, self.capacity, self.integer = counts, capacity, integer
+        solver = pywraplp.Solver.CreateSolver("HIGHS" if integer else "GLOP")
+        if solver is None:
+            raise RuntimeError("OR-Tools has no HiGHS/GLOP solver")
+        self.solver = solver
+        solver.SuppressOutput()
+        var = solver.IntVar if integer else solver.NumVar
+        self.z = var(0, sum(counts.values()), "z")
+        into: list[list[pywraplp.Variable]] = [[] for _ in range(capacity + 1)]
+        out_of: list[list[pywraplp.Variable]] = [[] for _ in range(capacity + 1)]
+        self.flow: dict[tuple[int, int], pywraplp.Variable] = {}
+        for s, tails in _arc_tails(counts, capacity).items():
+            for a in tails:
+                v = var(0, counts[s], "")
+                self.flow[(a, s)] = v
+                out_of[a].append(v)
+                into[a + s].append(v)
+            solver.Add(solver.Sum([self.flow[(a, s)] for a in tails]) >= counts[s])
+        self.loss = [var(0, sum(counts.values()), "") for _ in range(capacity)]
+        for a, v in enumerate(self.loss):
             out_of[a].append(v)
-            into[a + s].append(v)
-            arcs_of_s.append(v)
-        solver.Add(solver.Sum(arcs_of_s) >= counts[s])
-    loss = [solver.IntVar(0, len(sizes), "") for _ in range(capacity)]
-    for a, v in enumerate(loss):
-        out_of[a].append(v)
-        into[a + 1].append(v)
-    for node in range(capacity + 1):
-        net = solver.Sum(into[node]) - solver.Sum(out_of[node])
-        solver.Add(net == (-z if node == 0 else z if node == capacity else 0))
-    solver.Minimize(z)
-    if time.perf_counter() > deadline:
+            into[a + 1].append(v)
+        for node in range(capacity + 1):
+            net = solver.Sum(into[node]) - solver.Sum(out_of[node])
+            solver.Add(net == (-self.z if node == 0 else self.z if node == capacity else 0))
+        solver.Minimize(self.z)
+
+    def solve(self, deadline: float) -> int:
+        seconds = max(deadline - time.perf_counter(), 0.01)
+        if self.integer:  # HiGHS prints a banner when given a limit through SetTimeLimit
+            self.solver.SetSolverSpecificParametersAsString(
+                f"time_limit = {seconds:.3f}\noutput_flag = false"
+            )
+        else:
+            self.solver.SetTimeLimit(int(seconds * 1000))
+        return int(self.solver.Solve())
+
+    def paths(self) -> list[tuple[list[int], float]]:
+        """The flow split into 0 -> capacity paths: (sizes on the path, flow on it)."""
+        eps = 1e-7
+        item: dict[int, dict[int, float]] = {}
+        for (a, s), v in self.flow.items():
+            if v.solution_value() > eps:
+                item.setdefault(a, {})[s] = v.solution_value()
+        loss = {a: v.solution_value() for a, v in enumerate(self.loss) if v.solution_value() > eps}
+        found: list[tuple[list[int], float]] = []
+        while True:
+            node, steps = 0, []
+            while node < self.capacity:
+                options = item.get(node)
+                if options:
+                    s = max(options, key=lambda s: (options[s], s))
+                    steps.append((node, s))
+                    node += s
+                elif node in loss:
+                    steps.append((node, 0))
+                    node += 1
+                else:
+                    return found
+            amount = min(item[a][s] if s else loss[a] for a, s in steps)
+            for a, s in steps:
+                table, key = (item[a], s) if s else (loss, a)
+                table[key] -= amount
+                if table[key] <= eps:
+                    del table[key]
+            found.append(([s for _, s in steps if s], amount))
+
+
+def arc_flow(
+    sizes: list[int], capacity: int, time_limit: float, max_arcs: int = 15_000
+) -> tuple[list[list[int]], bool] | None:
+    """The arc-flow integer program; (bins, proven optimal) or None when too large, out of time
+    or without an answer."""
+    counts = Counter(sizes)
+    if sum(len(t) for t in _arc_tails(counts, capacity).values()) > max_arcs:
         return None
-    solver.SetTimeLimit(int(max(deadline - time.perf_counter(), 0.01) * 1000))
-    status = solver.Solve()
+    deadline = time.perf_counter() + time_limit
+    model = _ArcFlow(counts, capacity, True)
+    status = model.solve(deadline)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
-    item_flow: dict[int, list[list[int]]] = {}  # node -> [[size, units left]]
-    for (a, s), v in sorted(flow.items()):
-        if v.solution_value() > 0.5:
-            item_flow.setdefault(a, []).append([s, round(v.solution_value())])
-    left = Counter(counts)
-    bins: list[list[int]] = []
-    for _ in range(round(z.solution_value())):
-        node, path = 0, []
-        while node < capacity:
-            arc = next((arc for arc in item_flow.get(node, []) if arc[1] > 0), None)
-            if arc is None:  # a loss arc
-                node += 1
-                continue
-            arc[1] -= 1
-            if left[arc[0]] > 0:  # surplus arcs (flow above demand) carry no item
-                path.append(arc[0])
-                left[arc[0]] -= 1
-            node += arc[0]
-        if path:
-            bins.append(path)
-    if sum(left.values()):
+    bins = _take_paths(model.paths(), Counter(counts), whole_only=False)
+    if sorted(s for b in bins for s in b) != sorted(sizes):
         return None
     return _assign_indices(sizes, bins), status == pywraplp.Solver.OPTIMAL
 
 
-def pack_1d(sizes: list[int], capacity: int, time_limit: float = 1.0) -> Packing1D:
-    """Fewest bins of ``capacity`` for ``sizes`` (each 0 < size <= capacity)."""
+def _take_paths(
+    paths: list[tuple[list[int], float]], left: Counter[int], whole_only: bool
+) -> list[list[int]]:
+    """Bins from flow paths: each path as many times as its flow (rounded down when
+    ``whole_only``), skipping sizes already used up (flow above demand carries no item)."""
+    bins: list[list[int]] = []
+    for path, amount in sorted(paths, key=lambda p: -p[1]):
+        for _ in range(int(amount + 1e-6) if whole_only else round(amount)):
+            members = []
+            for s in path:
+                if left[s] > 0:
+                    left[s] -= 1
+                    members.append(s)
+            if members:
+                bins.append(members)
+    return bins
+
+
+def lp_rounding(
+    sizes: list[int], capacity: int, time_limit: float, max_arcs: int = 60_000
+) -> list[list[int]] | None:
+    """Bins from the arc-flow LP: its paths rounded down, the rest first-fit decreasing; None
+    when the graph is too large or the LP does not finish."""
+    counts = Counter(sizes)
+    if sum(len(t) for t in _arc_tails(counts, capacity).values()) > max_arcs:
+        return None
+    deadline = time.perf_counter() + time_limit
+    model = _ArcFlow(counts, capacity, False)
+    if model.solve(deadline) != pywraplp.Solver.OPTIMAL:
+        return None
+    left = Counter(counts)
+    bins = _take_paths(model.paths(), left, whole_only=True)
+    rest = [s for s, k in left.items() for _ in range(k)]
+    bins += [[rest[i] for i in b] for b in first_fit_decreasing(rest, capacity)]
+    return _assign_indices(sizes, bins)
+
+
+def full_bin_patterns(
+    sizes: list[int], capacity: int, time_limit: float, seed: int = 0, max_patterns: int = 20_000
+) -> list[list[int]] | None:
+    """When the sizes add up to whole bins exactly, every bin of an optimal packing is full: list
+    the multisets of sizes filling a bin exactly and choose how often to use each (CP-SAT).
+    None when there are too many patterns, no answer in time, or none exists."""
+    counts = Counter(sizes)
+    distinct = sorted(counts, reverse=True)
+    patterns: list[tuple[int, ...]] = []
+    # fills[k]: bit t set when sizes distinct[k:] (within their counts) can add up to t
+    limit = (1 << (capacity + 1)) - 1
+    fills = [1] * (len(distinct) + 1)
+    for k in range(len(distinct) - 1, -1, -1):
+        reach = fills[k + 1]
+        for _ in range(min(counts[distinct[k]], capacity // distinct[k])):
+            reach |= (reach << distinct[k]) & limit
+        fills[k] = reach
+
+    def extend(start: int, room: int, chosen: list[int]) -> bool:
+        if room == 0:
+            patterns.append(tuple(chosen))
+            return len(patterns) <= max_patterns
+        for k in range(start, len(distinct)):
+            s = distinct[k]
+            if not (fills[k] >> room) & 1:
+                break
+            if s <= room and chosen.count(s) < counts[s]:
+                chosen.append(s)
+                going = extend(k, room - s, chosen)
+                chosen.pop()
+                if not going:
+                    return False
+        return True
+
+    if not extend(0, capacity, []):
+        return None
+    model = cp_model.CpModel()
+    terms: dict[int, list[tuple[cp_model.IntVar, int]]] = {s: [] for s in distinct}
+    uses = []
+    for k, p in enumerate(patterns):
+        per = Counter(p)
+        x = model.new_int_var(0, min(counts[s] // c for s, c in per.items()), f"p{k}")
+        uses.append(x)
+        for s, c in per.items():
+            terms[s].append((x, c))
+    if any(not terms[s] for s in distinct):
+        return None  # a size in no exact-fill pattern: not every bin can be full
+    for s in distinct:
+        xs, cs = zip(*terms[s], strict=True)
+        model.add(cp_model.LinearExpr.weighted_sum(list(xs), list(cs)) == counts[s])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = 2  # the LP relaxation guides this model well
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    bins = [list(p) for p, x in zip(patterns, uses, strict=True) for _ in range(solver.value(x))]
+    return _assign_indices(sizes, bins)
+
+
+def pack_1d(sizes: list[int], capacity: int, time_limit: float = 1.0, seed: int = 0) -> Packing1D:
+    """Fewest bins of ``capacity`` for ``sizes`` (each 0 < size <= capacity); same answer for
+    the same input and seed unless the time limit cuts a search short."""
     if any(s <= 0 or s > capacity for s in sizes):
         raise ValueError("every size must be positive and at most the capacity")
     deadline = time.perf_counter() + time_limit
     lb = lower_bound_l2(sizes, capacity)
     best = min((first_fit_decreasing(sizes, capacity, bf) for bf in (False, True)), key=len)
+    method = "ffd"
     if len(best) == lb:
-        return Packing1D(best, lb, True, "ffd")
-    exact_fill = lb * capacity == sum(sizes)  # every bin must be full: completion search first
-    Search = Callable[[list[int], int, int, float], list[list[int]] | None]
-    searches: tuple[Search, Search] = (
-        (completion_restarts, slack_dives) if exact_fill else (slack_dives, bin_completion)
-    )
-    for share, search in zip((0.6, 0.2), searches, strict=True):
-        found = search(sizes, capacity, lb, time.perf_counter() + time_limit * share)
+        return Packing1D(best, lb, True, method)
+    if lb * capacity == sum(sizes):  # every bin full
+        found = full_bin_patterns(sizes, capacity, 0.8 * time_limit, seed)
         if found is not None:
-            return Packing1D(found, lb, True, search.__name__.replace("_", "-"))
-    remaining = deadline - time.perf_counter()
-    if remaining > 0 and not exact_fill:  # full-bin instances are bin completion's; HiGHS overruns
-        exact = arc_flow(sizes, capacity, remaining)
+            return Packing1D(found, lb, True, "full-bin patterns")
+    if len(sizes) <= _SMALL:  # the exact model is quick and proves the optimum
+        exact = arc_flow(sizes, capacity, deadline - time.perf_counter())
         if exact is not None and len(exact[0]) <= len(best):
-            bins, proven = exact
-            return Packing1D(bins, lb, proven or len(bins) == lb, "arc-flow")
-    return Packing1D(best, lb, False, "ffd")
+            return Packing1D(exact[0], lb, exact[1] or len(exact[0]) == lb, "arc-flow")
+    rounded = lp_rounding(sizes, capacity, max(deadline - time.perf_counter(), 0.01))
+    if rounded is not None and len(rounded) < len(best):
+        best, method = rounded, "lp-rounding"
+    if len(best) > lb:  # a third of the time left for local search, then the exact model
+        now = time.perf_counter()
+        searched = fewer_bins(sizes, capacity, best, lb, now + (deadline - now) / 3, seed)
+        if len(searched) < len(best):
+            best, method = searched, "local search"
+    proven = False
+    if len(best) > lb and deadline - time.perf_counter() > 0.05:
+        # HiGHS can overrun its limit a little (presolve), so it gets most but not all of it
+        exact = arc_flow(sizes, capacity, 0.85 * (deadline - time.perf_counter()))
+        if exact is not None and (len(exact[0]) < len(best) or exact[1]):
+            (best, proven), method = exact, "arc-flow"
+    return Packing1D(best, lb, proven or len(best) == lb, method)
