@@ -350,3 +350,41 @@ def test_pack_bins_identical_bins_checked() -> None:
             for p in b.placed
         ]
         assert check_box((10, 10, 10), 10**9, placed, None) == []
+
+
+BOXPACKER_LIKE = [  # inner sizes as in BoxPacker's test catalog (millimetres, grams)
+    {
+        "name": "tall",
+        "inner": "305x229x520 mm",
+        "outer": "305x229x520 mm",
+        "tare_weight": "100 g",
+        "max_gross_weight": "10000 g",
+    },
+    {
+        "name": "cube",
+        "inner": "300x230x240 mm",
+        "outer": "300x230x240 mm",
+        "tare_weight": "160 g",
+        "max_gross_weight": "15000 g",
+    },
+]
+
+
+@pytest.mark.parametrize("support", [None, 0.75])
+def test_identical_units_fill_a_box_in_blocks(support: float | None) -> None:
+    # 148 x 210 x 32 mm: two side by side on the 230 x 300 floor, seven layers: 14 per cube box
+    item = {"sku": "A5", "dimensions": "148x210x32 mm", "weight": "880 g", "quantity": 28}
+    _, res = pack([item], boxes=BOXPACKER_LIKE[1:], support=support)
+    assert [len(b.placements) for b in res.boxes] == [14, 14]
+
+
+def test_blocks_started_from_other_first_blocks_fill_one_box() -> None:
+    # 12 bars stand three across, four high (210 x 285 x 320) and leave the top 200 mm for the
+    # six cartons; the largest first block (two across, six high) would strand two cartons
+    items = [
+        {"sku": "bar", "dimensions": "80x285x70 mm", "weight": "199 g", "quantity": 12},
+        {"sku": "carton", "dimensions": "106x145x95 mm", "weight": "271 g", "quantity": 6},
+        {"sku": "cube", "dimensions": "56x56x36 mm", "weight": "60 g", "quantity": 3},
+    ]
+    _, res = pack(items, boxes=BOXPACKER_LIKE[:1], support=None)
+    assert len(res.boxes) == 1

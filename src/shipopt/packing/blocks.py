@@ -45,11 +45,20 @@ class PlacedBlock:
 Space = tuple[int, int, int, int, int, int]  # x, y, z, dx, dy, dz
 
 
+def first_blocks(
+    container: tuple[int, int, int], kinds: list[BoxKind], limit: int
+) -> list[PlacedBlock]:
+    """The ``limit`` largest distinct blocks that could start a loading at the origin."""
+    options = _candidates((0, 0, 0, *container), kinds, [k.count for k in kinds])
+    return [b for _, b in sorted(options, key=lambda t: -t[0])[:limit]]
+
+
 def _candidates(
     space: Space, kinds: list[BoxKind], left: list[int]
 ) -> list[tuple[int, PlacedBlock]]:
     x, y, z, dx, dy, dz = space
     out = []
+    seen: set[PlacedBlock] = set()
     for k, kind in enumerate(kinds):
         if left[k] == 0:
             continue
@@ -68,35 +77,53 @@ def _candidates(
                     other = got["x"] * got["y"] * got["z"] // got[axis]
                     got[axis] = max(1, min(sizes[axis], remaining // other))
                 block = PlacedBlock(k, x, y, z, rot, got["x"], got["y"], got["z"])
-                if block.boxes <= n:
+                if block.boxes <= n and block not in seen:
+                    seen.add(block)
                     out.append((block.volume, block))
     return out
 
 
-def _split(space: Space, block: PlacedBlock) -> list[Space]:
+def _split(space: Space, block: PlacedBlock, top_cut: bool = False) -> list[Space]:
     """The residual spaces beside, in front of and above the block: of the two ways to cut the
-    floor, the one leaving the largest single space."""
+    floor (and, with ``top_cut``, also the two with the space above spanning the whole top,
+    which may leave things there unsupported), the one leaving the largest single space."""
     x, y, z, dx, dy, dz = space
     bx, by, bz = block.nx * block.rot[0], block.ny * block.rot[1], block.nz * block.rot[2]
     rx, ry, rz = dx - bx, dy - by, dz - bz
     above = (x, y, z + bz, bx, by, rz)
-    cuts = (
+    cuts = [
         [(x + bx, y, z, rx, dy, dz), (x, y + by, z, bx, ry, dz), above],
         [(x, y + by, z, dx, ry, dz), (x + bx, y, z, rx, by, dz), above],
-    )
+    ]
+    if top_cut:
+        top = (x, y, z + bz, dx, dy, rz)
+        cuts += [
+            [(x + bx, y, z, rx, dy, bz), (x, y + by, z, bx, ry, bz), top],
+            [(x, y + by, z, dx, ry, bz), (x + bx, y, z, rx, by, bz), top],
+        ]
     best = max(cuts, key=lambda c: max(s[3] * s[4] * s[5] for s in c))
     return [s for s in best if s[3] > 0 and s[4] > 0 and s[5] > 0]
 
 
-def _waste(space: Space, block: PlacedBlock, smallest: int) -> int:
+def _waste(space: Space, block: PlacedBlock, smallest: int, top_cut: bool) -> int:
     """Volume of the residual spaces too thin for any box left."""
-    return sum(s[3] * s[4] * s[5] for s in _split(space, block) if min(s[3], s[4], s[5]) < smallest)
+    return sum(
+        s[3] * s[4] * s[5]
+        for s in _split(space, block, top_cut)
+        if min(s[3], s[4], s[5]) < smallest
+    )
 
 
 def load(
-    container: tuple[int, int, int], kinds: list[BoxKind], rng: random.Random, greed: int
+    container: tuple[int, int, int],
+    kinds: list[BoxKind],
+    rng: random.Random,
+    greed: int,
+    top_cut: bool = False,
+    first: PlacedBlock | None = None,
 ) -> tuple[int, list[PlacedBlock]]:
-    """One greedy loading; each step picks among the ``greed`` largest blocks at random."""
+    """One greedy loading; each step picks among the ``greed`` largest blocks at random
+    (``first``: the block that starts the loading at the origin)."""
     left = [k.count for k in kinds]
     spaces: list[Space] = [(0, 0, 0, *container)]
     placed: list[PlacedBlock] = []
@@ -108,16 +135,21 @@ def load(
             (min(min(r) for r in k.rots) for k, n in zip(kinds, left, strict=True) if n), default=0
         )
         options = sorted(
-            ((vol - _waste(space, b, smallest), b) for vol, b in _candidates(space, kinds, left)),
+            (
+                (vol - _waste(space, b, smallest, top_cut), b)
+                for vol, b in _candidates(space, kinds, left)
+            ),
             key=lambda t: -t[0],
         )
         if not options:
             continue
         _, block = options[rng.randrange(min(greed, len(options)))] if greed > 1 else options[0]
+        if first is not None:
+            block, first = first, None
         placed.append(block)
         left[block.kind] -= block.boxes
         volume += block.volume
-        spaces += _split(space, block)
+        spaces += _split(space, block, top_cut)
     return volume, placed
 
 

@@ -28,6 +28,8 @@ from shipopt.domain.packing import (
     UnpackedReason,
 )
 from shipopt.domain.parcel import Dimensions
+from shipopt.packing.blocks import BoxKind, PlacedBlock, first_blocks
+from shipopt.packing.blocks import load as load_blocks
 from shipopt.packing.extreme_points import Bin, Merit, PItem, pack_sequence, rotations
 from shipopt.packing.small_exact import exact_single_box
 from shipopt.units import Length, Mass
@@ -37,6 +39,7 @@ OWN_PACKAGING = "OWN_PACKAGING"
 EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
 EXACT_WORK = 0.3  # CP-SAT deterministic time per test
 MERGE_PAIRS = 4  # the least-filled pairs of boxes tried for a shuffled merge
+FIRST_BLOCKS = 6  # block loadings started from each of this many largest first blocks
 
 
 @dataclass(frozen=True)
@@ -142,13 +145,98 @@ class _Search:
         self.by_cost = by_cost
         self.stock = stock
         self._single: dict[tuple[tuple[int, ...], tuple[Merit, ...]], tuple[int, Bin] | None] = {}
+        self._blocked: dict[tuple[int, tuple[int, ...]], tuple[Bin, list[PItem]] | None] = {}
 
     def fill(self, b: int, items: list[PItem], merit: Merit) -> tuple[Bin | None, list[PItem]]:
+        """One box of type ``b`` filled from ``items`` (extreme points in the given order); when
+        units are left and some units repeat, also blocks of identical units first, and the
+        fuller box wins."""
         W, D, H = self.catalog.dims[b]
         bins, left = pack_sequence(
             items, W, D, H, self.catalog.capacity[b], self.support, merit, max_bins=1
         )
+        if left and merit != "first":
+            key = (b, tuple(sorted(i.key for i in items)))
+            if key not in self._blocked:  # restarts ask again with the same units in new orders
+                self._blocked[key] = self.fill_blocks(b, items)
+            blocked = self._blocked[key]
+            if blocked is not None and (not bins or blocked[0].volume > bins[0].volume):
+                return blocked
         return (bins[0] if bins else None), left
+
+    def fill_blocks(self, b: int, items: list[PItem]) -> tuple[Bin, list[PItem]] | None:
+        """Identical plain units as grid blocks (simple-block loading, ``blocks.load``), then the
+        other units by extreme points; None when no unit repeats."""
+        groups: dict[tuple[tuple[tuple[int, int, int], ...], int], list[PItem]] = {}
+        for i in items:
+            if not i.fragile and i.max_stack < 0:
+                groups.setdefault((i.rots, i.weight), []).append(i)
+        keys = [k for k, g in groups.items() if len(g) > 1]
+        if not keys:
+            return None
+        W, D, H = self.catalog.dims[b]
+        capacity = self.catalog.capacity[b]
+        kinds = [
+            BoxKind(rots, min(len(groups[(rots, w)]), capacity // w if w else len(items)))
+            for rots, w in keys
+        ]
+        best: tuple[Bin, list[PItem]] | None = None
+        for top_cut in (False, True):
+            _, blocks = load_blocks((W, D, H), kinds, random.Random(0), 1, top_cut)
+            found = self._place_blocks(b, items, blocks, groups, keys)
+            if best is None or found[0].volume > best[0].volume:
+                best = found
+            if not best[1]:
+                return best
+        assert best is not None
+        if (
+            3 * len(best[1]) <= len(items)
+            and sum(i.weight for i in items) <= capacity
+            and sum(i.volume for i in items) <= W * D * H
+        ):  # nearly everything went in: also start from each of the largest first blocks
+            for first in first_blocks((W, D, H), kinds, FIRST_BLOCKS):
+                _, blocks = load_blocks((W, D, H), kinds, random.Random(0), 1, True, first)
+                found = self._place_blocks(b, items, blocks, groups, keys)
+                if found[0].volume > best[0].volume:
+                    best = found
+                if not best[1]:
+                    break
+        return best if best is not None and best[0].placed else None
+
+    def _place_blocks(
+        self,
+        b: int,
+        items: list[PItem],
+        blocks: list[PlacedBlock],
+        groups: dict[tuple[tuple[tuple[int, int, int], ...], int], list[PItem]],
+        keys: list[tuple[tuple[tuple[int, int, int], ...], int]],
+    ) -> tuple[Bin, list[PItem]]:
+        W, D, H = self.catalog.dims[b]
+        track = any(i.max_stack >= 0 for i in items)
+        bn = Bin(W, D, H, self.catalog.capacity[b], self.support, track)
+        pools = {k: list(groups[k]) for k in keys}
+        placed: set[int] = set()
+        for block in blocks:
+            pool = pools[keys[block.kind]]
+            a, c, e = block.rot
+            for ix in range(block.nx):
+                for iy in range(block.ny):
+                    for iz in range(block.nz):
+                        unit = pool[-1]
+                        x, y, z = block.x + ix * a, block.y + iy * c, block.z + iz * e
+                        if bn.place_at(unit, x, y, z, a, c, e):
+                            pool.pop()
+                            placed.add(id(unit))
+        left: list[PItem] = []
+        for i in items:
+            if id(i) in placed:
+                continue
+            cand = bn.candidate(i, "dbl")
+            if cand is None:
+                left.append(i)
+            else:
+                bn.place(i, cand[1], cand[2])
+        return bn, left
 
     def box_rank(self, b: int, payload: int) -> tuple[object, ...]:
         if self.by_cost:
