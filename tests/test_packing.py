@@ -352,6 +352,29 @@ def test_pack_bins_identical_bins_checked() -> None:
         assert check_box((10, 10, 10), 10**9, placed, None) == []
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_pack_bins_pairs_reach_the_1d_optimum(seed: int) -> None:
+    # every footprint is over half the bin's both ways, so items only stack, and every height is
+    # over a third of the bin's: a bin holds one or two items and the optimum is the 1D one
+    from shipopt.packing.bin1d import pack_1d
+    from shipopt.packing.bins3d import _matched_pairs, pack_bins
+
+    rng = __import__("random").Random(seed)
+    dims = [(rng.randint(51, 100), rng.randint(51, 100), rng.randint(34, 70)) for _ in range(30)]
+    rng.shuffle(dims)
+    items = [PItem(k, rotations(*d, "fixed"), 1) for k, d in enumerate(dims)]
+    optimum = pack_1d([d[2] for d in dims], 100, time_limit=5.0)
+    assert optimum.optimal
+    for bins in (
+        _matched_pairs(items, (100, 100, 100), 10**9, None),
+        pack_bins(items, (100, 100, 100), 10**9, None, 0.0),
+    ):
+        assert bins is not None
+        assert sorted(p.item.key for b in bins for p in b.placed) == list(range(30))
+        assert all(sum(p.dz for p in b.placed) <= 100 for b in bins)
+        assert len(bins) == len(optimum.bins)
+
+
 BOXPACKER_LIKE = [  # inner sizes as in BoxPacker's test catalog (millimetres, grams)
     {
         "name": "tall",

@@ -1,11 +1,15 @@
 """3D bin packing into identical bins (the MPV problem): the extreme-point packer from several
-item orders and both merits, then seeded perturbations of the volume order, within a time limit."""
+item orders and both merits, one start from a maximum matching of the pairs of items that share a
+bin (then the rest first fit), then seeded perturbations of the volume order, within a time
+limit."""
 
 from __future__ import annotations
 
 import random
 import time
 from fractions import Fraction
+
+import networkx as nx
 
 from shipopt.packing.extreme_points import Bin, Merit, PItem, pack_sequence
 
@@ -31,7 +35,7 @@ def pack_bins(
     plans = [(o, m) for o in orders for m in MERITS]
     deadline = time.perf_counter() + time_limit
     rng = random.Random(seed)
-    best: list[Bin] | None = None
+    best = _matched_pairs(items, dims, capacity, support)
     k = 0
     while k < len(plans) or time.perf_counter() < deadline:
         if k < len(plans):
@@ -51,3 +55,47 @@ def pack_bins(
         k += 1
     assert best is not None
     return best
+
+
+def _pair_fits(a: PItem, b: PItem, dims: tuple[int, int, int]) -> bool:
+    """Two boxes share a bin exactly when, in some orientations, they sit side by side along one
+    axis: their extents along it add up to at most the bin's."""
+    return any(ra[k] + rb[k] <= dims[k] for ra in a.rots for rb in b.rots for k in range(3))
+
+
+def _matched_pairs(
+    items: list[PItem], dims: tuple[int, int, int], capacity: int, support: Fraction | None
+) -> list[Bin] | None:
+    """Bins from a maximum-cardinality matching of the items that fit together in pairs, the
+    other items first fit (largest first) into those bins and then into new ones; None when the
+    extreme-point packer cannot seat a matched pair (support rules)."""
+    graph: nx.Graph = nx.Graph()
+    graph.add_nodes_from(range(len(items)))
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.weight + b.weight <= capacity and _pair_fits(a, b, dims):
+                graph.add_edge(i, j)
+    matching = sorted(tuple(sorted(e)) for e in nx.max_weight_matching(graph, maxcardinality=True))
+    W, D, H = dims
+    bins: list[Bin] = []
+    for i, j in matching:
+        pair = sorted((items[i], items[j]), key=lambda it: (-it.volume, it.key))
+        packed, left = pack_sequence(pair, W, D, H, capacity, support, "dbl", max_bins=1)
+        if left:
+            return None
+        bins += packed
+    matched = {k for e in matching for k in e}
+    rest = sorted((it for k, it in enumerate(items) if k not in matched), key=lambda it: -it.volume)
+    for item in rest:
+        for bn in bins:
+            cand = bn.candidate(item, "dbl")
+            if cand is not None:
+                bn.place(item, cand[1], cand[2])
+                break
+        else:
+            more, left = pack_sequence([item], W, D, H, capacity, support, "dbl")
+            if left:
+                return None
+            bins += more
+    return bins
