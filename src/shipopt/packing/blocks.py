@@ -43,6 +43,7 @@ class PlacedBlock:
 
 
 Space = tuple[int, int, int, int, int, int]  # x, y, z, dx, dy, dz
+PILOT_MAX_WIDTH = 16
 
 
 def first_blocks(
@@ -114,6 +115,63 @@ def _waste(space: Space, block: PlacedBlock, smallest: int, top_cut: bool) -> in
     )
 
 
+class _Loading:
+    """A partial loading: free spaces, boxes left per kind, blocks placed, volume loaded."""
+
+    def __init__(self, container: tuple[int, int, int], kinds: list[BoxKind], top_cut: bool):
+        self.kinds, self.top_cut = kinds, top_cut
+        self.spaces: list[Space] = [(0, 0, 0, *container)]
+        self.left = [k.count for k in kinds]
+        self.placed: list[PlacedBlock] = []
+        self.volume = 0
+
+    def copy(self) -> _Loading:
+        other = object.__new__(_Loading)
+        other.kinds, other.top_cut = self.kinds, self.top_cut
+        other.spaces, other.left = list(self.spaces), list(self.left)
+        other.placed, other.volume = list(self.placed), self.volume
+        return other
+
+    def options(self) -> tuple[Space, list[PlacedBlock]] | None:
+        """The next space (lowest, then nearest the back left) that some block fits, with its
+        blocks best first (volume less the slivers they leave); spaces nothing fits are
+        dropped. None when the loading is complete."""
+        while self.spaces:
+            self.spaces.sort(key=lambda s: (s[2], s[1], s[0]))
+            space = self.spaces.pop(0)
+            smallest = min(
+                (
+                    min(min(r) for r in k.rots)
+                    for k, n in zip(self.kinds, self.left, strict=True)
+                    if n
+                ),
+                default=0,
+            )
+            scored = sorted(
+                (
+                    (vol - _waste(space, b, smallest, self.top_cut), b)
+                    for vol, b in _candidates(space, self.kinds, self.left)
+                ),
+                key=lambda t: -t[0],
+            )
+            if scored:
+                return space, [b for _, b in scored]
+        return None
+
+    def apply(self, space: Space, block: PlacedBlock) -> None:
+        self.placed.append(block)
+        self.left[block.kind] -= block.boxes
+        self.volume += block.volume
+        self.spaces += _split(space, block, self.top_cut)
+
+    def complete(self, rng: random.Random, greed: int) -> None:
+        while (step := self.options()) is not None:
+            space, blocks = step
+            self.apply(
+                space, blocks[rng.randrange(min(greed, len(blocks)))] if greed > 1 else blocks[0]
+            )
+
+
 def load(
     container: tuple[int, int, int],
     kinds: list[BoxKind],
@@ -124,42 +182,61 @@ def load(
 ) -> tuple[int, list[PlacedBlock]]:
     """One greedy loading; each step picks among the ``greed`` largest blocks at random
     (``first``: the block that starts the loading at the origin)."""
-    left = [k.count for k in kinds]
-    spaces: list[Space] = [(0, 0, 0, *container)]
-    placed: list[PlacedBlock] = []
-    volume = 0
-    while spaces:
-        spaces.sort(key=lambda s: (s[2], s[1], s[0]))
-        space = spaces.pop(0)
-        smallest = min(
-            (min(min(r) for r in k.rots) for k, n in zip(kinds, left, strict=True) if n), default=0
-        )
-        options = sorted(
-            (
-                (vol - _waste(space, b, smallest, top_cut), b)
-                for vol, b in _candidates(space, kinds, left)
-            ),
-            key=lambda t: -t[0],
-        )
-        if not options:
+    loading = _Loading(container, kinds, top_cut)
+    if first is not None:
+        step = loading.options()
+        if step is not None:
+            loading.apply(step[0], first)
+    loading.complete(rng, greed)
+    return loading.volume, loading.placed
+
+
+def pilot_loading(
+    container: tuple[int, int, int], kinds: list[BoxKind], width: int, deadline: float
+) -> tuple[int, list[PlacedBlock]]:
+    """Pilot method: at each step, each of the ``width`` best blocks is tried by completing the
+    loading greedily, and the one whose completion loads the most is kept. Returns the best
+    complete loading seen (greedy completion once the deadline passes)."""
+    rng = random.Random(0)
+    loading = _Loading(container, kinds, False)
+    best: tuple[int, list[PlacedBlock]] = (-1, [])
+    while (step := loading.options()) is not None:
+        space, blocks = step
+        if time.perf_counter() > deadline:
+            loading.apply(space, blocks[0])
             continue
-        _, block = options[rng.randrange(min(greed, len(options)))] if greed > 1 else options[0]
-        if first is not None:
-            block, first = first, None
-        placed.append(block)
-        left[block.kind] -= block.boxes
-        volume += block.volume
-        spaces += _split(space, block, top_cut)
-    return volume, placed
+        choice, choice_volume = blocks[0], -1
+        for block in blocks[:width]:
+            if time.perf_counter() > deadline and choice_volume >= 0:
+                break
+            trial = loading.copy()
+            trial.apply(space, block)
+            trial.complete(rng, 1)
+            if trial.volume > choice_volume:
+                choice, choice_volume = block, trial.volume
+            if trial.volume > best[0]:
+                best = (trial.volume, trial.placed)
+        loading.apply(space, choice)
+    if loading.volume > best[0]:
+        best = (loading.volume, loading.placed)
+    return best
 
 
 def best_loading(
     container: tuple[int, int, int], kinds: list[BoxKind], time_limit: float, seed: int = 0
 ) -> tuple[int, list[PlacedBlock]]:
-    """The most loaded volume over a deterministic greedy start and seeded randomized starts."""
+    """The most loaded volume: a greedy start, then pilot runs of growing width, then seeded
+    randomized greedy starts while time remains."""
     rng = random.Random(seed)
     deadline = time.perf_counter() + time_limit
     best = load(container, kinds, rng, 1)
+    width = 2
+    while time.perf_counter() < deadline and width <= PILOT_MAX_WIDTH:
+        # a pilot step may finish its trials past the deadline: keep a small margin
+        trial = pilot_loading(container, kinds, width, deadline - 0.05 * time_limit)
+        if trial[0] > best[0]:
+            best = trial
+        width *= 2
     while time.perf_counter() < deadline:
         trial = load(container, kinds, rng, rng.choice((2, 3, 4)))
         if trial[0] > best[0]:
