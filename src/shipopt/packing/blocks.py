@@ -228,8 +228,10 @@ def best_loading(
     """The most loaded volume: a greedy start, then pilot runs of growing width, then seeded
     randomized greedy starts while time remains."""
     rng = random.Random(seed)
-    deadline = time.perf_counter() + time_limit
+    started = time.perf_counter()
+    deadline = started + time_limit
     best = load(container, kinds, rng, 1)
+    one_load = time.perf_counter() - started  # so that the last start ends within the limit
     width = 2
     while time.perf_counter() < deadline and width <= PILOT_MAX_WIDTH:
         # a pilot step may finish its trials past the deadline: keep a small margin
@@ -237,7 +239,7 @@ def best_loading(
         if trial[0] > best[0]:
             best = trial
         width *= 2
-    while time.perf_counter() < deadline:
+    while time.perf_counter() + one_load < deadline:
         trial = load(container, kinds, rng, rng.choice((2, 3, 4)))
         if trial[0] > best[0]:
             best = trial
