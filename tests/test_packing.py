@@ -411,3 +411,45 @@ def test_blocks_started_from_other_first_blocks_fill_one_box() -> None:
     ]
     _, res = pack(items, boxes=BOXPACKER_LIKE[:1], support=None)
     assert len(res.boxes) == 1
+
+
+def test_balanced_resplit_finds_one_box_fewer() -> None:
+    # 75 flat units at 96% of two boxes' weight and 94% of their volume: filling one box after
+    # the other takes three; splitting the units afresh, balanced by weight and volume, two
+    # (a single start, so the shuffled merges of pairs of boxes do not get there first)
+    lines = [
+        ("A4-4", "210x298x4 mm", 208, 15),
+        ("A4-10", "210x297x10 mm", 640, 22),
+        ("A4-8", "210x297x8 mm", 300, 12),
+        ("A5-8", "148x210x8 mm", 226, 5),
+        ("A5-10", "148x210x10 mm", 322, 20),
+        ("card", "210x210x2 mm", 61, 1),
+    ]
+    items = [
+        {"sku": sku, "dimensions": dims, "weight": f"{grams} g", "quantity": q}
+        for sku, dims, grams, q in lines
+    ]
+    _, res = pack(items, boxes=BOXPACKER_LIKE[1:], support=None, max_starts=1, time_limit=60)
+    assert len(res.boxes) == 2
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 50), st.integers(1, 50)), min_size=1, max_size=30),
+    st.integers(1, 4),
+    st.integers(0, 9),
+)
+def test_balanced_split_keeps_every_unit_within_limits(
+    units: list[tuple[int, int]], k: int, seed: int
+) -> None:
+    import random
+
+    from shipopt.packing.cartonize import _balanced_split
+
+    items = [PItem(n, ((v, 1, 1),), w) for n, (w, v) in enumerate(units)]
+    groups = _balanced_split(items, k, 60, 60, random.Random(seed))
+    if groups is None:
+        return
+    assert len(groups) == k
+    assert sorted(i.key for g in groups for i in g) == list(range(len(units)))
+    assert all(sum(i.weight for i in g) <= 60 and sum(i.volume for i in g) <= 60 for g in groups)

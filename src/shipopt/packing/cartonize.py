@@ -39,6 +39,7 @@ OWN_PACKAGING = "OWN_PACKAGING"
 EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
 EXACT_WORK = 0.3  # CP-SAT deterministic time per test
 MERGE_PAIRS = 4  # the least-filled pairs of boxes tried for a shuffled merge
+REPARTITIONS = 8  # random balanced splits tried per box type for one box fewer
 FIRST_BLOCKS = 6  # block loadings started from each of this many largest first blocks
 
 
@@ -411,6 +412,49 @@ class _Search:
             boxes = better
         return Packed(boxes)
 
+    def repartition(
+        self, packed: Packed, deadline: float, rng: random.Random, tries: int
+    ) -> Packed:
+        """Try one box fewer by splitting all the units afresh: for each box type that could
+        hold them in k = boxes - 1 copies by weight and volume, ``tries`` random splits into k
+        groups balanced by weight and volume, each group filled into its own box. Kept (after
+        downsizing) only when the objective improves."""
+        units = [p.item for _, bn in packed.boxes for p in bn.placed]
+        k = len(packed.boxes) - 1
+        payload = sum(i.weight for i in units)
+        volume = sum(i.volume for i in units)
+        types = sorted(
+            (
+                b
+                for b in range(len(self.catalog.boxes))
+                if payload <= k * self.catalog.capacity[b]
+                and volume <= k * self.catalog.volume[b]
+                and (self.stock[b] is None or self.stock[b] >= k)  # type: ignore[operator]
+            ),
+            key=lambda b: self.box_rank(b, payload // k),
+        )
+        for b in types:
+            cap, room = self.catalog.capacity[b], self.catalog.volume[b]
+            for _ in range(tries):
+                if time.perf_counter() > deadline:
+                    return packed
+                groups = _balanced_split(units, k, cap, room, rng)
+                if groups is None:
+                    continue
+                boxes: list[tuple[int, Bin]] = []
+                for group in groups:
+                    bn, left = self.fill(b, sorted(group, key=lambda i: (-i.volume, i.key)), "dbl")
+                    if bn is None or left:
+                        break
+                    boxes.append((b, bn))
+                else:
+                    trial = self.improve(Packed(boxes), deadline)
+                    if self._within_stock(trial.boxes) and trial.key(
+                        self.catalog, self.by_cost
+                    ) < packed.key(self.catalog, self.by_cost):
+                        return trial
+        return packed
+
     def _merge_shuffled(
         self, boxes: list[tuple[int, Bin]], deadline: float, rng: random.Random, shuffles: int
     ) -> list[tuple[int, Bin]] | None:
@@ -501,6 +545,30 @@ def _orders(
     return plans[:starts]
 
 
+def _balanced_split(
+    units: list[PItem], k: int, capacity: int, room: int, rng: random.Random
+) -> list[list[PItem]] | None:
+    """``units`` in k groups within ``capacity`` and ``room`` each: heaviest-ish first (weights
+    jittered at random), each to the group with the least weight and volume share so far; None
+    when a unit fits no group."""
+    order = sorted(units, key=lambda i: (-i.weight * rng.random(), i.key))
+    groups: list[list[PItem]] = [[] for _ in range(k)]
+    weight, volume = [0] * k, [0] * k
+    for unit in order:
+        fits = [
+            g
+            for g in range(k)
+            if weight[g] + unit.weight <= capacity and volume[g] + unit.volume <= room
+        ]
+        if not fits:
+            return None
+        g = min(fits, key=lambda g: (weight[g] / capacity + volume[g] / room, g))
+        groups[g].append(unit)
+        weight[g] += unit.weight
+        volume[g] += unit.volume
+    return groups
+
+
 PriceMemo = dict[tuple[int, int], Decimal | None]
 
 
@@ -565,8 +633,10 @@ def cartonize(
     starts = 0
     if items:
         floor = _box_lower_bound(items, catalog, usable)
+        # restarts get three quarters of the time; re-splitting and merging boxes the rest
+        restarts_end = started + 0.75 * opts.time_limit
         for n, (order, merit) in enumerate(_orders(items, rng, opts.max_starts, by_cost)):
-            if starts and time.perf_counter() > deadline:
+            if starts and time.perf_counter() > restarts_end:
                 break
             packed, left = search.construct(order, merit, by_ratio=by_cost and n % 2 == 1)
             packed = search.improve(packed, deadline)
@@ -579,6 +649,8 @@ def cartonize(
             if len(items) == 1 and not best_left:
                 break  # one unit: the downsizing already tried every box type in rank order
         assert best is not None
+        if len(best.boxes) > max(1, floor) and not best_left:
+            best = search.repartition(best, deadline, rng, REPARTITIONS)
         if len(best.boxes) > max(1, floor) and not best_left:
             best = search.empty_boxes(best, deadline, rng, opts.max_starts)
         if len(items) <= EXACT_UNITS and len(best.boxes) > 1 and not best_left:
