@@ -39,7 +39,9 @@ OWN_PACKAGING = "OWN_PACKAGING"
 EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
 EXACT_WORK = 0.3  # CP-SAT deterministic time per test
 MERGE_PAIRS = 4  # the least-filled pairs of boxes tried for a shuffled merge
-REPARTITIONS = 8  # random balanced splits tried per box type for one box fewer
+REPARTITIONS = 8  # random balanced splits (at most one per restart) per box type for one fewer
+RESPLIT_TYPES = 3  # the best-ranked box types tried for the re-split
+BLOCK_MIN_UNITS = 4  # block fills run when some unit repeats this often
 FIRST_BLOCKS = 6  # block loadings started from each of this many largest first blocks
 
 
@@ -167,13 +169,13 @@ class _Search:
 
     def fill_blocks(self, b: int, items: list[PItem]) -> tuple[Bin, list[PItem]] | None:
         """Identical plain units as grid blocks (simple-block loading, ``blocks.load``), then the
-        other units by extreme points; None when no unit repeats."""
+        other units by extreme points; None unless some unit repeats ``BLOCK_MIN_UNITS`` times."""
         groups: dict[tuple[tuple[tuple[int, int, int], ...], int], list[PItem]] = {}
         for i in items:
             if not i.fragile and i.max_stack < 0:
                 groups.setdefault((i.rots, i.weight), []).append(i)
         keys = [k for k, g in groups.items() if len(g) > 1]
-        if not keys:
+        if not any(len(groups[k]) >= BLOCK_MIN_UNITS for k in keys):
             return None
         W, D, H = self.catalog.dims[b]
         capacity = self.catalog.capacity[b]
@@ -415,8 +417,9 @@ class _Search:
     def repartition(
         self, packed: Packed, deadline: float, rng: random.Random, tries: int
     ) -> Packed:
-        """Try one box fewer by splitting all the units afresh: for each box type that could
-        hold them in k = boxes - 1 copies by weight and volume, ``tries`` random splits into k
+        """Try one box fewer by splitting all the units afresh: for each of the best-ranked box
+        types that could hold them in k = boxes - 1 copies by weight and volume, ``tries`` random
+        splits into k
         groups balanced by weight and volume, each group filled into its own box. Kept (after
         downsizing) only when the objective improves."""
         units = [p.item for _, bn in packed.boxes for p in bn.placed]
@@ -433,7 +436,7 @@ class _Search:
             ),
             key=lambda b: self.box_rank(b, payload // k),
         )
-        for b in types:
+        for b in types[:RESPLIT_TYPES]:
             cap, room = self.catalog.capacity[b], self.catalog.volume[b]
             for _ in range(tries):
                 if time.perf_counter() > deadline:
@@ -650,7 +653,7 @@ def cartonize(
                 break  # one unit: the downsizing already tried every box type in rank order
         assert best is not None
         if len(best.boxes) > max(1, floor) and not best_left:
-            best = search.repartition(best, deadline, rng, REPARTITIONS)
+            best = search.repartition(best, deadline, rng, min(REPARTITIONS, opts.max_starts))
         if len(best.boxes) > max(1, floor) and not best_left:
             best = search.empty_boxes(best, deadline, rng, opts.max_starts)
         if len(items) <= EXACT_UNITS and len(best.boxes) > 1 and not best_left:
