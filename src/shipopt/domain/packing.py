@@ -68,6 +68,11 @@ class PackOptions(Frozen):
         description="Prove with CP-SAT whether up to 8 plain units fit one box when the "
         "heuristic finds no way; off trades a little packing quality for speed (batch plans).",
     )
+    extra_fills: bool = Field(
+        default=True,
+        description="Also fill boxes with grid blocks of units repeated 4 or more times, and "
+        "re-split all units into one box fewer; off trades packing quality for speed.",
+    )
 
 
 class PackRequest(Frozen):

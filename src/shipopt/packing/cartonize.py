@@ -141,8 +141,10 @@ class _Search:
         by_cost: bool,
         stock: list[int | None],
         exact: bool = True,
+        extra: bool = True,
     ) -> None:
         self.exact = exact
+        self.extra = extra
         self.catalog = catalog
         self.support = support
         self.by_cost = by_cost
@@ -158,7 +160,7 @@ class _Search:
         bins, left = pack_sequence(
             items, W, D, H, self.catalog.capacity[b], self.support, merit, max_bins=1
         )
-        if left and merit != "first":
+        if left and merit != "first" and self.extra:
             key = (b, tuple(sorted(i.key for i in items)))
             if key not in self._blocked:  # restarts ask again with the same units in new orders
                 self._blocked[key] = self.fill_blocks(b, items)
@@ -629,7 +631,14 @@ def cartonize(
             else:
                 items.append(p)
     support = Fraction(opts.support) if opts.support is not None else None
-    search = _Search(catalog, support, by_cost, [b.stock for b in request.boxes], opts.exact_check)
+    search = _Search(
+        catalog,
+        support,
+        by_cost,
+        [b.stock for b in request.boxes],
+        opts.exact_check,
+        opts.extra_fills,
+    )
     rng = random.Random(opts.seed)
     best: Packed | None = None
     best_left: list[PItem] = []
@@ -652,7 +661,7 @@ def cartonize(
             if len(items) == 1 and not best_left:
                 break  # one unit: the downsizing already tried every box type in rank order
         assert best is not None
-        if len(best.boxes) > max(1, floor) and not best_left:
+        if opts.extra_fills and len(best.boxes) > max(1, floor) and not best_left:
             best = search.repartition(best, deadline, rng, min(REPARTITIONS, opts.max_starts))
         if len(best.boxes) > max(1, floor) and not best_left:
             best = search.empty_boxes(best, deadline, rng, opts.max_starts)

@@ -78,7 +78,8 @@ class Plan(Frozen):
     strategy: str
 
 
-PACK_EFFORT = {"fast": (2, False), "normal": (8, True), "thorough": (48, True)}
+# restarts, the CP-SAT one-box proof, block fills and re-splits (PackOptions.extra_fills)
+PACK_EFFORT = {"fast": (2, False, False), "normal": (8, True, True), "thorough": (48, True, True)}
 STRATEGIES = (
     "cheapest",
     "fastest",
@@ -115,6 +116,7 @@ class PlanSettings:
     pack_time_limit: float = 30.0
     pack_starts: int = 8  # cartonization restarts per basket
     pack_exact: bool = True  # the CP-SAT one-box proof (see PackOptions.exact_check)
+    pack_extra: bool = True  # block fills and re-splits (see PackOptions.extra_fills)
     seed: int = 0
     workers: int = 1
     rate_tables: Path | None = None  # what each worker process loads
@@ -151,7 +153,7 @@ class PlanOptions(Frozen):
         executor: Literal["local", "ray"] = "local",
         ray_address: str | None = None,
     ) -> PlanSettings:
-        starts, exact = PACK_EFFORT[self.pack_effort]
+        starts, exact, extra = PACK_EFFORT[self.pack_effort]
         return PlanSettings(
             strategy=self.strategy,
             split_penalty=self.split_penalty,
@@ -159,6 +161,7 @@ class PlanOptions(Frozen):
             seed=self.seed,
             pack_starts=starts,
             pack_exact=exact,
+            pack_extra=extra,
             workers=workers,
             rate_tables=rate_tables,
             executor=executor,
@@ -261,6 +264,7 @@ def pack_basket(
                             seed=settings.seed,
                             max_starts=settings.pack_starts,
                             exact_check=settings.pack_exact,
+                            extra_fills=settings.pack_extra,
                         ).model_dump(),
                     },
                     "constraints": {"carriers": _carriers(settings)},
