@@ -283,6 +283,7 @@ def load1d_cmd(
     sizes: Annotated[list[int] | None, typer.Argument(help="Item sizes; or --file.")] = None,
     file: Annotated[Path | None, typer.Option(help="A BPPLIB instance (n, c, sizes).")] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed of the local search.")] = 0,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Weight- or volume-only loading: fewest bins of a capacity (1D bin packing)."""
@@ -292,7 +293,7 @@ def load1d_cmd(
             sizes, capacity = instance.sizes, instance.capacity
         if not sizes:
             fail([Problem("sizes", "give sizes or --file")])
-        result = pack_1d(sizes, capacity, time_limit)
+        result = pack_1d(sizes, capacity, time_limit, seed)
     if as_json:
         typer.echo(
             json.dumps(
