@@ -118,3 +118,22 @@ def test_same_seed_same_packing() -> None:
     first = pack_1d(sizes, 150, time_limit=5.0, seed=3)
     again = pack_1d(sizes, 150, time_limit=5.0, seed=3)
     assert valid(first.bins, sizes, 150) and first.bins == again.bins
+
+
+def test_large_capacities_stay_within_the_time_limit() -> None:
+    # grams against a 20 t capacity: no bitset or arc-flow graph of the capacity's size
+    rng = random.Random(5)
+    for n, low, high in ((60, 5_000_000, 12_000_000), (400, 1, 20_000_000)):
+        sizes = [rng.randint(low, high) for _ in range(n)]
+        started = time.perf_counter()
+        result = pack_1d(sizes, 20_000_000, time_limit=1.0)
+        assert time.perf_counter() - started < 1.5
+        assert valid(result.bins, sizes, 20_000_000)
+        assert len(result.bins) >= result.lower_bound
+
+
+def test_common_unit_is_divided_out() -> None:
+    sizes = [400, 300, 300, 200, 450, 350, 500, 300, 200]
+    scaled = pack_1d([s * 1000 for s in sizes], 1_000_000)
+    plain = pack_1d(sizes, 1000)
+    assert len(scaled.bins) == len(plain.bins) == 3 and valid(scaled.bins, sizes, 1000)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
+from math import gcd
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -21,6 +22,7 @@ from ortools.sat.python import cp_model
 from shipopt.packing.bin1d_search import fewer_bins
 
 _SMALL = 40  # items: below this the exact arc-flow model runs before any heuristic
+_MAX_PATTERN_BITS = 50_000_000  # capacity x distinct sizes: the exact-fill pattern bitsets
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,21 @@ def _assign_indices(sizes: list[int], bins_by_size: list[list[int]]) -> list[lis
     return [[pools[s].pop() for s in b] for b in bins_by_size]
 
 
-def _arc_tails(counts: Counter[int], capacity: int) -> dict[int, list[int]]:
-    """Arc-flow graph: for each size, the nodes its arcs leave. Sizes are placed largest first,
-    so a size's arcs leave only nodes that larger-or-equal sizes reach (Valerio de Carvalho)."""
+@dataclass(frozen=True)
+class _ArcGraph:
+    """Arc-flow graph: for each size, the nodes its arcs leave; ``nodes``: every node reached,
+    with 0 and the capacity (loss arcs join consecutive nodes)."""
+
+    tails: dict[int, list[int]]
+    nodes: list[int]
+
+
+def _arc_graph(counts: Counter[int], capacity: int, max_arcs: int) -> _ArcGraph | None:
+    """Sizes are placed largest first, so a size's arcs leave only nodes that larger-or-equal
+    sizes reach (Valerio de Carvalho). None once the arcs or nodes pass ``max_arcs``."""
     reach = {0}
     tails_by_size: dict[int, list[int]] = {}
+    n_arcs = 0
     for s in sorted(counts, reverse=True):
         frontier, grown = set(reach), set()
         tails: set[int] = set()
@@ -90,42 +102,49 @@ def _arc_tails(counts: Counter[int], capacity: int) -> dict[int, list[int]]:
             tails |= step
             frontier = {a + s for a in step}
             grown |= frontier
+            if n_arcs + len(tails) > max_arcs or len(reach) + len(grown) > max_arcs:
+                return None
         reach |= grown
+        n_arcs += len(tails)
         tails_by_size[s] = sorted(tails)
-    return tails_by_size
+    return _ArcGraph(tails_by_size, sorted(reach | {capacity}))
 
 
 class _ArcFlow:
     """The arc-flow model (Valerio de Carvalho, 1999): one unit of flow from node 0 to node
     ``capacity`` per bin, an arc of size s from node a to a + s per item placed at height a, and
-    loss arcs a -> a + 1 for unused room; integer or its LP relaxation."""
+    loss arcs from each node to the next for unused room; integer or its LP relaxation."""
 
-    def __init__(self, counts: Counter[int], capacity: int, integer: bool):
-        self.counts, self.capacity, self.integer = counts, capacity, integer
+    def __init__(self, counts: Counter[int], graph: _ArcGraph, integer: bool):
+        self.counts, self.integer = counts, integer
+        self.capacity = graph.nodes[-1]
         solver = pywraplp.Solver.CreateSolver("HIGHS" if integer else "GLOP")
         if solver is None:
             raise RuntimeError("OR-Tools has no HiGHS/GLOP solver")
         self.solver = solver
         solver.SuppressOutput()
         var = solver.IntVar if integer else solver.NumVar
-        self.z = var(0, sum(counts.values()), "z")
-        into: list[list[pywraplp.Variable]] = [[] for _ in range(capacity + 1)]
-        out_of: list[list[pywraplp.Variable]] = [[] for _ in range(capacity + 1)]
+        total = sum(counts.values())
+        self.z = var(0, total, "z")
+        into: dict[int, list[pywraplp.Variable]] = {v: [] for v in graph.nodes}
+        out_of: dict[int, list[pywraplp.Variable]] = {v: [] for v in graph.nodes}
         self.flow: dict[tuple[int, int], pywraplp.Variable] = {}
-        for s, tails in _arc_tails(counts, capacity).items():
+        for s, tails in graph.tails.items():
             for a in tails:
                 v = var(0, counts[s], "")
                 self.flow[(a, s)] = v
                 out_of[a].append(v)
                 into[a + s].append(v)
             solver.Add(solver.Sum([self.flow[(a, s)] for a in tails]) >= counts[s])
-        self.loss = [var(0, sum(counts.values()), "") for _ in range(capacity)]
-        for a, v in enumerate(self.loss):
+        self.loss: dict[int, tuple[int, pywraplp.Variable]] = {}  # node -> (next node, flow)
+        for a, b in zip(graph.nodes, graph.nodes[1:], strict=False):
+            v = var(0, total, "")
+            self.loss[a] = (b, v)
             out_of[a].append(v)
-            into[a + 1].append(v)
-        for node in range(capacity + 1):
+            into[b].append(v)
+        for node in graph.nodes:
             net = solver.Sum(into[node]) - solver.Sum(out_of[node])
-            solver.Add(net == (-self.z if node == 0 else self.z if node == capacity else 0))
+            solver.Add(net == (-self.z if node == 0 else self.z if node == self.capacity else 0))
         solver.Minimize(self.z)
 
     def solve(self, deadline: float) -> int:
@@ -145,7 +164,11 @@ class _ArcFlow:
         for (a, s), v in self.flow.items():
             if v.solution_value() > eps:
                 item.setdefault(a, {})[s] = v.solution_value()
-        loss = {a: v.solution_value() for a, v in enumerate(self.loss) if v.solution_value() > eps}
+        loss = {
+            a: (b, v.solution_value())
+            for a, (b, v) in self.loss.items()
+            if v.solution_value() > eps
+        }
         found: list[tuple[list[int], float]] = []
         while True:
             node, steps = 0, []
@@ -157,15 +180,21 @@ class _ArcFlow:
                     node += s
                 elif node in loss:
                     steps.append((node, 0))
-                    node += 1
+                    node = loss[node][0]
                 else:
                     return found
-            amount = min(item[a][s] if s else loss[a] for a, s in steps)
+            amount = min(item[a][s] if s else loss[a][1] for a, s in steps)
             for a, s in steps:
-                table, key = (item[a], s) if s else (loss, a)
-                table[key] -= amount
-                if table[key] <= eps:
-                    del table[key]
+                if s:
+                    item[a][s] -= amount
+                    if item[a][s] <= eps:
+                        del item[a][s]
+                else:
+                    nxt, left = loss[a]
+                    if left - amount <= eps:
+                        del loss[a]
+                    else:
+                        loss[a] = (nxt, left - amount)
             found.append(([s for _, s in steps if s], amount))
 
 
@@ -174,11 +203,12 @@ def arc_flow(
 ) -> tuple[list[list[int]], bool] | None:
     """The arc-flow integer program; (bins, proven optimal) or None when too large, out of time
     or without an answer."""
-    counts = Counter(sizes)
-    if sum(len(t) for t in _arc_tails(counts, capacity).values()) > max_arcs:
-        return None
     deadline = time.perf_counter() + time_limit
-    model = _ArcFlow(counts, capacity, True)
+    counts = Counter(sizes)
+    graph = _arc_graph(counts, capacity, max_arcs)
+    if graph is None:
+        return None
+    model = _ArcFlow(counts, graph, True)
     status = model.solve(deadline)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
@@ -211,11 +241,12 @@ def lp_rounding(
 ) -> list[list[int]] | None:
     """Bins from the arc-flow LP: its paths rounded down, the rest first-fit decreasing; None
     when the graph is too large or the LP does not finish."""
-    counts = Counter(sizes)
-    if sum(len(t) for t in _arc_tails(counts, capacity).values()) > max_arcs:
-        return None
     deadline = time.perf_counter() + time_limit
-    model = _ArcFlow(counts, capacity, False)
+    counts = Counter(sizes)
+    graph = _arc_graph(counts, capacity, max_arcs)
+    if graph is None:
+        return None
+    model = _ArcFlow(counts, graph, False)
     if model.solve(deadline) != pywraplp.Solver.OPTIMAL:
         return None
     left = Counter(counts)
@@ -233,6 +264,8 @@ def full_bin_patterns(
     None when there are too many patterns, no answer in time, or none exists."""
     counts = Counter(sizes)
     distinct = sorted(counts, reverse=True)
+    if capacity * len(distinct) > _MAX_PATTERN_BITS:
+        return None  # the reachability bitsets would be too large
     patterns: list[tuple[int, ...]] = []
     # fills[k]: bit t set when sizes distinct[k:] (within their counts) can add up to t
     limit = (1 << (capacity + 1)) - 1
@@ -291,7 +324,10 @@ def pack_1d(sizes: list[int], capacity: int, time_limit: float = 1.0, seed: int 
     the same input and seed unless the time limit cuts a search short."""
     if any(s <= 0 or s > capacity for s in sizes):
         raise ValueError("every size must be positive and at most the capacity")
-    deadline = time.perf_counter() + time_limit
+    unit = gcd(capacity, *sizes)  # e.g. grams in steps of 100: every method works on fewer units
+    if unit > 1:
+        sizes, capacity = [s // unit for s in sizes], capacity // unit
+    deadline = time.perf_counter() + 0.97 * time_limit  # room for the solvers' overruns
     lb = lower_bound_l2(sizes, capacity)
     best = min((first_fit_decreasing(sizes, capacity, bf) for bf in (False, True)), key=len)
     method = "ffd"
@@ -308,15 +344,15 @@ def pack_1d(sizes: list[int], capacity: int, time_limit: float = 1.0, seed: int 
     rounded = lp_rounding(sizes, capacity, max(deadline - time.perf_counter(), 0.01))
     if rounded is not None and len(rounded) < len(best):
         best, method = rounded, "lp-rounding"
-    if len(best) > lb:  # a third of the time left for local search, then the exact model
+    if len(best) > lb:  # a quarter of the time left for local search, then the exact model
         now = time.perf_counter()
-        searched = fewer_bins(sizes, capacity, best, lb, now + (deadline - now) / 3, seed)
+        searched = fewer_bins(sizes, capacity, best, lb, now + (deadline - now) / 4, seed)
         if len(searched) < len(best):
             best, method = searched, "local search"
     proven = False
     if len(best) > lb and deadline - time.perf_counter() > 0.05:
         # HiGHS can overrun its limit a little (presolve), so it gets most but not all of it
-        exact = arc_flow(sizes, capacity, 0.85 * (deadline - time.perf_counter()))
+        exact = arc_flow(sizes, capacity, 0.9 * (deadline - time.perf_counter()))
         if exact is not None and (len(exact[0]) < len(best) or exact[1]):
             (best, proven), method = exact, "arc-flow"
     return Packing1D(best, lb, proven or len(best) == lb, method)

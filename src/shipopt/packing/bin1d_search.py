@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 _TABU_MIN, _TABU_MAX = 3, 12
 _REMOVED = 3
+_EXACT_FILL_CAPACITY = 1 << 20  # bitset subset sums up to this capacity
 
 
 def best_fill(sizes: list[int], room: int) -> list[int]:
@@ -144,10 +145,19 @@ def _best_swap(
 
 
 def _fits_two_bins(sizes: list[int], pool: list[int], capacity: int) -> list[list[int]] | None:
+    """The pool in two bins: the first the fullest subset (exact subset sum, or for capacities
+    too large for a bitset the largest-first fill), the second the rest."""
     weights = [sizes[i] for i in pool]
     if sum(weights) > 2 * capacity:
         return None
-    first = set(best_fill(weights, capacity))
+    if capacity <= _EXACT_FILL_CAPACITY:
+        first = set(best_fill(weights, capacity))
+    else:
+        first, room = set(), capacity
+        for k in sorted(range(len(weights)), key=lambda k: -weights[k]):
+            if weights[k] <= room:
+                first.add(k)
+                room -= weights[k]
     if sum(weights) - sum(weights[k] for k in first) > capacity:
         return None
     one = [pool[k] for k in sorted(first)]
