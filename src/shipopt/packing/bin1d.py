@@ -198,21 +198,31 @@ class _ArcFlow:
             found.append(([s for _, s in steps if s], amount))
 
 
-def arc_flow(
-    sizes: list[int], capacity: int, time_limit: float, max_arcs: int = 15_000
-) -> tuple[list[list[int]], bool] | None:
-    """The arc-flow integer program; (bins, proven optimal) or None when too large, out of time
-    or without an answer."""
+def _solve_arc_flow(
+    sizes: list[int], capacity: int, time_limit: float, max_arcs: int, integer: bool
+) -> tuple[_ArcFlow, int] | None:
+    """The arc-flow model built and solved (model, status); None when the graph is too large."""
     deadline = time.perf_counter() + time_limit
     counts = Counter(sizes)
     graph = _arc_graph(counts, capacity, max_arcs)
     if graph is None:
         return None
-    model = _ArcFlow(counts, graph, True)
-    status = model.solve(deadline)
+    model = _ArcFlow(counts, graph, integer)
+    return model, model.solve(deadline)
+
+
+def arc_flow(
+    sizes: list[int], capacity: int, time_limit: float, max_arcs: int = 15_000
+) -> tuple[list[list[int]], bool] | None:
+    """The arc-flow integer program; (bins, proven optimal) or None when too large, out of time
+    or without an answer."""
+    solved = _solve_arc_flow(sizes, capacity, time_limit, max_arcs, integer=True)
+    if solved is None:
+        return None
+    model, status = solved
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
-    bins = _take_paths(model.paths(), Counter(counts), whole_only=False)
+    bins = _take_paths(model.paths(), Counter(model.counts), whole_only=False)
     if sorted(s for b in bins for s in b) != sorted(sizes):
         return None
     return _assign_indices(sizes, bins), status == pywraplp.Solver.OPTIMAL
@@ -241,15 +251,11 @@ def lp_rounding(
 ) -> list[list[int]] | None:
     """Bins from the arc-flow LP: its paths rounded down, the rest first-fit decreasing; None
     when the graph is too large or the LP does not finish."""
-    deadline = time.perf_counter() + time_limit
-    counts = Counter(sizes)
-    graph = _arc_graph(counts, capacity, max_arcs)
-    if graph is None:
+    solved = _solve_arc_flow(sizes, capacity, time_limit, max_arcs, integer=False)
+    if solved is None or solved[1] != pywraplp.Solver.OPTIMAL:
         return None
-    model = _ArcFlow(counts, graph, False)
-    if model.solve(deadline) != pywraplp.Solver.OPTIMAL:
-        return None
-    left = Counter(counts)
+    model = solved[0]
+    left = Counter(model.counts)
     bins = _take_paths(model.paths(), left, whole_only=True)
     rest = [s for s, k in left.items() for _ in range(k)]
     bins += [[rest[i] for i in b] for b in first_fit_decreasing(rest, capacity)]
