@@ -220,6 +220,7 @@ class Baskets:
 
     packings: dict[tuple[tuple[str, int], ...], BasketPacking | str] = field(default_factory=dict)
     prices: PriceMemo = field(default_factory=dict)
+    reference: QuoteRequest | None = None  # the first basket's reference request, a template
 
 
 def basket_key(lines: tuple[OrderLine, ...]) -> tuple[tuple[str, int], ...]:
@@ -251,25 +252,7 @@ def pack_basket(
             parcels = _one_box_per_unit(items, boxes)
             result = BasketPacking(("unit box",) * len(parcels), tuple(parcels))
         else:
-            reference = QuoteRequest.model_validate(
-                {
-                    "shipment": {
-                        "origin": {"postal_code": REFERENCE_ORIGIN},
-                        "destination": {"postal_code": REFERENCE_DESTINATION, "residential": True},
-                        "ship_at": datetime.combine(settings.day, time(9)).isoformat(),
-                        "items": [i.model_dump() for i in items],
-                        "boxes": [b.model_dump() for b in boxes],
-                        "pack_options": PackOptions(
-                            time_limit=settings.pack_time_limit,
-                            seed=settings.seed,
-                            max_starts=settings.pack_starts,
-                            exact_check=settings.pack_exact,
-                            extra_fills=settings.pack_extra,
-                        ).model_dump(),
-                    },
-                    "constraints": {"carriers": _carriers(settings)},
-                }
-            )
+            reference = _reference_request(items, boxes, settings, cache)
             now = datetime.combine(settings.day, time(0), UTC)
             lane = resolve_lane(reference.shipment, ctx.directory, now)
             plans, _ = plan_services(reference, ctx, lane)
@@ -283,6 +266,37 @@ def pack_basket(
         result = str(exc)
     cache.packings[key] = result
     return result
+
+
+def _reference_request(
+    items: list[Item], boxes: list[BoxType], settings: PlanSettings, cache: Baskets
+) -> QuoteRequest:
+    """The basket's request on the reference lane. Lane, boxes and options are the same for
+    every basket of a plan: the first one is validated and kept, later ones copy it with their
+    own (already validated) items."""
+    if cache.reference is not None:
+        shipment = cache.reference.shipment.model_copy(update={"items": items})
+        return cache.reference.model_copy(update={"shipment": shipment})
+    cache.reference = QuoteRequest.model_validate(
+        {
+            "shipment": {
+                "origin": {"postal_code": REFERENCE_ORIGIN},
+                "destination": {"postal_code": REFERENCE_DESTINATION, "residential": True},
+                "ship_at": datetime.combine(settings.day, time(9)).isoformat(),
+                "items": [i.model_dump() for i in items],
+                "boxes": [b.model_dump() for b in boxes],
+                "pack_options": PackOptions(
+                    time_limit=settings.pack_time_limit,
+                    seed=settings.seed,
+                    max_starts=settings.pack_starts,
+                    exact_check=settings.pack_exact,
+                    extra_fills=settings.pack_extra,
+                ).model_dump(),
+            },
+            "constraints": {"carriers": _carriers(settings)},
+        }
+    )
+    return cache.reference
 
 
 def _fill(packed: list[PackedBox], catalog: list[BoxType]) -> Decimal | None:
