@@ -75,6 +75,7 @@ class Bin:
         "D",
         "H",
         "W",
+        "_share",
         "capacity",
         "eps",
         "has_fragile",
@@ -97,6 +98,8 @@ class Bin:
         self.W, self.D, self.H = W, D, H
         self.capacity = capacity
         self.support = support
+        # the share as integers: area * den < num * base, without Fraction arithmetic per test
+        self._share = (support.numerator, support.denominator) if support is not None else (0, 1)
         self.track_loads = track_loads
         self.placed: list[Placed] = []
         self.eps: list[tuple[int, int, int]] = [(0, 0, 0)]
@@ -189,7 +192,8 @@ class Bin:
             return False
         if z > 0 and self.support is not None:
             area = sum(a for _, a in supports)
-            if area == 0 or area < self.support * dx * dy:
+            num, den = self._share
+            if area == 0 or area * den < num * dx * dy:
                 return False
         return not (self.track_loads and supports and not self._loads_ok(item.weight, supports))
 
