@@ -58,8 +58,8 @@ def _pointer(parts: list[Any]) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def field_problem(where: str, loc: list[Any], detail: str) -> FieldProblem:
-    return FieldProblem(field=where, pointer=_pointer(loc), detail=detail)
+def field_problem(where: str, loc: list[Any], detail: str, code: str | None = None) -> FieldProblem:
+    return FieldProblem(field=where, pointer=_pointer(loc), detail=detail, code=code)
 
 
 def _from_problem(p: Problem) -> FieldProblem:
@@ -67,7 +67,7 @@ def _from_problem(p: Problem) -> FieldProblem:
     for part in p.where.replace("]", "").replace("[", ".").split("."):
         if part:
             loc.append(int(part) if part.isdigit() else part)
-    return field_problem(p.where, loc, p.message)
+    return field_problem(p.where, loc, p.message, p.code)
 
 
 def input_error_response(exc: InputError) -> JSONResponse:

@@ -20,6 +20,9 @@ class FieldProblem(BaseModel):
     )
     pointer: str = Field(description="The same place as a JSON pointer into the body.")
     detail: str
+    code: str | None = Field(
+        default=None, description="A stable reason code where one is defined (MILITARY_ADDRESS)."
+    )
 
 
 class ProblemDetail(BaseModel):

@@ -1,17 +1,21 @@
 """The numpy batch path agrees with the scalar quote path to the cent."""
 
+import shutil
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 
 from shipopt.domain.quote import QuoteRequest
-from shipopt.geo import ZipDirectory
+from shipopt.geo import ZipDirectory, default_zip_directory
 from shipopt.pipeline.batch_rating import rate_batch
 from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
 from shipopt.pipeline.random_parcels import random_parcels
+from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
 from shipopt.rating.vectorized import NOT_CARRIED
 from shipopt.zones import ZoneArrays
+from tests.conftest import SAMPLE_TABLES
 
 DAY = date(2026, 12, 1)
 
@@ -103,3 +107,49 @@ def test_zone_arrays_match_resolver(ctx: QuoteContext, directory: ZipDirectory) 
             dp = directory.resolve(f"{d[k]:05d}") if directory.has_point(f"{d[k]:05d}") else None
             if op and dp:
                 assert many[k] == ctx.zones.zone(service, op, dp)
+
+
+def _tables_with(tmp_path: Path, extra: dict[str, str]) -> QuoteContext:
+    folder = tmp_path / "tables"
+    shutil.copytree(SAMPLE_TABLES, folder)
+    ground = (folder / "summit" / "ground_2026.toml").read_text()
+    for name, edit in extra.items():
+        (folder / "summit" / name).write_text(
+            edit + ground.replace('service = "ground"', f'service = "{name[:-5]}"')
+        )
+    return QuoteContext(RateRegistry.from_directory(folder), default_zip_directory())
+
+
+def test_batch_skips_other_currencies_and_prices_point_zones(
+    tmp_path: Path, directory: ZipDirectory
+) -> None:
+    ctx = _tables_with(
+        tmp_path,
+        {"euro.toml": 'currency = "EUR"\n', "pointzones.toml": ""},
+    )
+    text = (tmp_path / "tables" / "summit" / "pointzones.toml").read_text()
+    (tmp_path / "tables" / "summit" / "pointzones.toml").write_text(
+        text.replace("[zones]", '[zones]\nbasis = "point"')
+        if "[zones]" in text
+        else text + '\n[zones]\nbasis = "point"\n'
+    )
+    ctx = QuoteContext(RateRegistry.from_directory(tmp_path / "tables"), directory)
+    sample = random_parcels(directory, 300, seed=2)
+    batch = rate_batch(
+        ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
+    )
+    assert "summit/euro" not in batch.keys  # a USD quote refuses it: so does the batch
+    assert "summit/pointzones" in batch.keys
+    j = batch.keys.index("summit/pointzones")
+    p = sample.parcels
+    for i in range(300):
+        (expected,) = scalar_totals(
+            ctx,
+            f"{sample.origin_zip[i]:05d}",
+            f"{p.dest_zip[i]:05d}",
+            tuple(int(x) for x in p.sides_nm[i]),
+            int(p.weight_ng[i]),  # type: ignore[arg-type]
+            bool(p.residential[i]),
+            ["summit/pointzones"],
+        )
+        assert int(batch.totals[i, j]) == expected, i

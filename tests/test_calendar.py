@@ -14,7 +14,7 @@ def cal(**kw: object) -> CarrierCalendar:
 def test_before_and_after_cutoff() -> None:
     c = cal(pickup_cutoff=time(17, 0))
     assert c.ship_date(datetime(2026, 12, 1, 16, 59), 0) == date(2026, 12, 1)  # Tuesday
-    assert c.ship_date(datetime(2026, 12, 1, 17, 0), 0) == date(2026, 12, 2)
+    assert c.ship_date(datetime(2026, 12, 1, 17, 1), 0) == date(2026, 12, 2)
     # Friday after cutoff -> Monday
     assert c.ship_date(datetime(2026, 12, 4, 18, 0), 0) == date(2026, 12, 7)
 
@@ -78,3 +78,27 @@ def test_weekdays_validation(weekday_list: list[str]) -> None:
         assert cal(delivery_weekdays=weekday_list).add_transit_days(date(2026, 12, 1), 1) == date(
             2026, 12, 7
         )
+
+
+def test_ready_at_the_cutoff_ships_that_day() -> None:
+    c = cal(pickup_cutoff=time(17, 0))
+    assert c.ship_date(datetime(2026, 12, 1, 17, 0), 0) == date(2026, 12, 1)
+    assert c.ship_date(datetime(2026, 12, 1, 17, 0, 1), 0) == date(2026, 12, 2)
+
+
+def test_cutoff_in_the_services_time_zone() -> None:
+    new_york = ZoneInfo("America/New_York")
+    origin_zone = cal(pickup_cutoff=time(17, 0))
+    chicago = cal(pickup_cutoff=time(17, 0), timezone="America/Chicago")
+    ready = datetime(2026, 12, 1, 17, 30, tzinfo=new_york)  # 16:30 in Chicago
+    assert origin_zone.ship_date(ready, 0) == date(2026, 12, 2)
+    assert chicago.ship_date(ready, 0) == date(2026, 12, 1)
+    # 18:30 in New York is 17:30 in Chicago: past that cutoff too
+    assert chicago.ship_date(datetime(2026, 12, 1, 18, 30, tzinfo=new_york), 0) == date(2026, 12, 2)
+
+
+def test_holiday_closed_on_the_actual_and_the_observed_date() -> None:
+    # Independence Day 2026 is a Saturday, observed Friday 07-03: both are closed
+    sat = cal(delivery_weekdays=["mon", "tue", "wed", "thu", "fri", "sat"])
+    assert not sat.is_delivery_day(date(2026, 7, 4)) and not sat.is_delivery_day(date(2026, 7, 3))
+    assert sat.is_delivery_day(date(2026, 7, 11))

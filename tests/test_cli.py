@@ -141,3 +141,11 @@ def test_pack_bad_input(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["load1d", "--capacity", "10", "11"])
     assert result.exit_code == 2 and "at most the capacity" in result.output
+
+
+def test_ship_at_at_the_end_of_time_is_an_input_error() -> None:
+    args = ["quote", "--from", "10001", "--to", "94105", "--weight", "5lb", "--dims", "12x10x8in"]
+    result = runner.invoke(app, [*args, "--ship-at", "9999-12-30T10:00:00", *TABLES])
+    assert result.exit_code == 2, result.output
+    assert "shipment.ship_at: must be between" in result.output
+    assert "Traceback" not in result.output and "OverflowError" not in result.output

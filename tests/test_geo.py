@@ -1,8 +1,12 @@
+from zoneinfo import ZoneInfo
+
 import numpy as np
 import pytest
 
+from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory, distance_miles, distance_miles_many, haversine_miles
+from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.zones import band_zone
 
 
@@ -32,7 +36,7 @@ def test_zero_coordinates_fall_back_to_zip3_centroid(directory: ZipDirectory) ->
         ("00000", "unknown ZIP code"),
         ("1234", "not a US ZIP"),
         ("ABCDE", "not a US ZIP"),
-        ("09001", "no coordinates"),
+        ("09001", "military"),
     ],
 )
 def test_bad_zip(directory: ZipDirectory, zip_code: str, message: str) -> None:
@@ -77,3 +81,33 @@ def test_new_york_to_san_francisco() -> None:
 )
 def test_usps_bands(miles: float, zone: int) -> None:
     assert band_zone(miles, [50, 150, 300, 600, 1000, 1400, 1800], 1) == zone
+
+
+def test_bad_time_zone_in_the_zip_data_takes_the_areas(directory: ZipDirectory) -> None:
+    # the ZIP data gives 99634 (Napakiak, AK) the time zone "Napakiak"
+    point = directory.resolve("99634")
+    assert point.timezone == "America/Anchorage"
+    ZoneInfo(point.timezone)
+
+
+def test_military_zips_have_a_clear_reason(directory: ZipDirectory) -> None:
+    for zip5 in ("09002", "96201", "34002"):  # APO AE, APO AP, APO AA
+        with pytest.raises(InputError) as err:
+            directory.resolve(zip5, "shipment.destination.postal_code")
+        (problem,) = err.value.problems
+        assert problem.code == "MILITARY_ADDRESS" and "military" in problem.message
+        assert "give coordinates" not in problem.message
+
+
+def test_a_quote_from_99634_is_answered(ctx: QuoteContext) -> None:
+    req = QuoteRequest.model_validate(
+        {
+            "shipment": {
+                "origin": {"postal_code": "99634"},
+                "destination": {"postal_code": "99501"},
+                "parcels": [{"dimensions": "10x8x6 in", "weight": "2 lb"}],
+                "ship_at": "2026-12-01T10:00:00",
+            }
+        }
+    )
+    assert quote(req, ctx).rates

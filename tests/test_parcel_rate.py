@@ -353,3 +353,63 @@ def test_price_never_decreases_with_weight(
         assert a.billable_ng >= w1 and b.billable_ng >= w2
     if isinstance(a, NotCarried) and a.reason == Reason.OVER_MAX_WEIGHT:
         assert isinstance(b, NotCarried)
+
+
+OUNCE_GRID = "weight_oz,2,3\n1,1.00,1.00\n2,2.00,2.00\n3,3.00,3.00\n4,4.00,4.00\n"
+HALF_KG_GRID = "weight_kg,2,3\n0.5,5.00,5.00\n1,10.00,10.00\n1.5,15.00,15.00\n"
+
+
+def _vector_price(rules: ParcelRules, dims: str, weight: str) -> tuple[int, int]:
+    import numpy as np
+
+    from shipopt.rating.vectorized import ParcelArrays, price_parcels
+
+    d = Dimensions.parse(dims)
+    arrays = ParcelArrays(
+        np.array([[d.length.nm, d.width.nm, d.height.nm]], dtype=np.int64),
+        np.array([Mass.parse(weight).ng], dtype=np.int64),
+        np.array([False]),
+        np.array([10001], dtype=np.int64),
+    )
+    totals, billable = price_parcels(rules, arrays, np.array([2], dtype=np.int64), DAY)
+    return int(totals[0]), int(billable[0])
+
+
+@pytest.mark.parametrize(
+    ("grid", "increment", "weight", "cents", "billable"),
+    [
+        # 0.5 oz is 14,174,761,562.5 ng, held as ...563: four of them are 2 ng over 2 oz
+        (OUNCE_GRID, "0.5 oz", "2 oz", 200, "2 oz"),
+        (OUNCE_GRID, "0.5 oz", "1.5 oz", 200, "1.5 oz"),
+        (OUNCE_GRID, "0.25 oz", "1 oz", 100, "1 oz"),
+        (OUNCE_GRID, "0.5 oz", "4 oz", 400, "4 oz"),  # the last priced weight is carried
+        (OUNCE_GRID, "0.5 oz", "3.9 oz", 400, "4 oz"),
+        (HALF_KG_GRID, "0.5 kg", "0.9 kg", 1000, "1 kg"),
+        (HALF_KG_GRID, "0.1 kg", "0.9 kg", 1000, "0.9 kg"),
+        (HALF_KG_GRID, "0.5 kg", "1.5 kg", 1500, "1.5 kg"),
+    ],
+)
+def test_increment_other_than_the_grid_step(
+    write_table: TableWriter, grid: str, increment: str, weight: str, cents: int, billable: str
+) -> None:
+    folder = write_table(f'[weights]\nround_up_to = "{increment}"\n', grid=grid, service=NO_DIM)
+    (svc,) = load_directory(folder)
+    r = RateRegistry([svc]).rules(svc)
+    result = price(r, "2x2x2 in", weight)
+    assert isinstance(result, ParcelPrice), result
+    assert result.total == cents
+    # a billable weight between breaks is k increments of the held (rounded) increment
+    assert abs(result.billable_ng - Mass.parse(billable).ng) <= 2
+    assert _vector_price(r, "2x2x2 in", weight) == (cents, result.billable_ng)
+
+
+def test_beyond_the_last_priced_weight_is_refused(write_table: TableWriter) -> None:
+    folder = write_table('[weights]\nround_up_to = "0.5 oz"\n', grid=OUNCE_GRID, service=NO_DIM)
+    (svc,) = load_directory(folder)
+    r = RateRegistry([svc]).rules(svc)
+    result = price(r, "2x2x2 in", "4.1 oz")
+    assert isinstance(result, NotCarried) and result.reason is Reason.OVER_MAX_WEIGHT
+    assert _vector_price(r, "2x2x2 in", "4.1 oz")[0] == -1
+
+
+NO_DIM = open_tiny().replace("[weights]\ndim_divisor = 139\n", "")

@@ -1,7 +1,10 @@
 """The whole quote path on the shipped sample tables, every rate re-checked independently."""
 
+import shutil
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shipopt.domain.quote import QuoteRequest, QuoteResponse, Reason, Tag
-from shipopt.errors import InputError
+from shipopt.errors import InputError, RateTableError
+from shipopt.geo import default_zip_directory
 from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.ratetables.registry import RateRegistry
 from tests.checkers import expected_parcel_charges
-from tests.conftest import TEST_BOXES
+from tests.conftest import SAMPLE_TABLES, TEST_BOXES
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -347,3 +352,53 @@ def test_parcels_or_items() -> None:
                 }
             }
         )
+
+
+def _freight_ctx(tmp_path: Path, edit: Callable[[str], str], name: str) -> QuoteContext:
+    folder = tmp_path / "tables"
+    shutil.copytree(SAMPLE_TABLES, folder)
+    path = folder / name
+    path.write_text(edit(path.read_text()))
+    return QuoteContext(RateRegistry.from_directory(folder), default_zip_directory())
+
+
+PALLET_LANE = {
+    "origin": {"postal_code": "75201"},
+    "destination": {"postal_code": "85004"},
+    "parcels": [{"dimensions": "48x40x60 in", "weight": "850 lb", "packaging": "pallet"}],
+}
+
+
+def test_freight_fuel_defaults_to_the_linehaul(tmp_path: Path) -> None:
+    # LTL: no applies_to -> fuel on the linehaul (the sample lists it explicitly: same price)
+    ltl_ctx = _freight_ctx(
+        tmp_path,
+        lambda t: t.replace('applies_to = ["linehaul"]\n', ""),
+        "freightline/ltl_2026.toml",
+    )
+    rates = {r.key: r for r in quote(request(shipment=PALLET_LANE), ltl_ctx, NOW).rates}
+    ltl = {c.code: c.amount for c in rates["freightline/ltl"].charges}
+    assert ltl["fuel"] == (ltl["linehaul"] * Decimal("0.28")).quantize(Decimal("0.01"))
+    # truckload with a percentage instead of the diesel formula
+    tl_ctx = _freight_ctx(
+        tmp_path / "tl",
+        lambda t: t.replace('fuel_diesel_price = "3.75"\n', "") + '\n[fuel]\npercent = "10"\n',
+        "openroad/truckload_2026.toml",
+    )
+    tl = next(
+        r
+        for r in quote(request(shipment=PALLET_LANE), tl_ctx, NOW).rates
+        if r.key == "openroad/truckload"
+    )
+    lines = {c.code: c.amount for c in tl.charges}
+    assert lines["fuel"] == (lines["linehaul"] / 10).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_freight_fuel_on_parcel_lines_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RateTableError) as err:
+        _freight_ctx(
+            tmp_path,
+            lambda t: t.replace('applies_to = ["linehaul"]', 'applies_to = ["base"]'),
+            "freightline/ltl_2026.toml",
+        )
+    assert "fuel.applies_to" in str(err.value) and "linehaul" in str(err.value)

@@ -144,3 +144,46 @@ def test_ltl_grid_missing_class(tmp_path: Path) -> None:
 def test_empty_and_missing_folder(tmp_path: Path) -> None:
     one(tmp_path, "no rate tables")
     one(tmp_path / "absent", "rate-table folder not found")
+
+
+TRANSIT_DAYS = "days_by_zone = { 2 = 1, 3 = 2, 4 = 3, 5 = 3, 6 = 4, 7 = 4, 8 = 5 }"
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragments"),
+    [
+        # misspelled holidays would close the carrier on a day it works
+        (
+            TRANSIT_DAYS + '\nworks_on = ["Veteran\'s Day"]',
+            ("works_on", "Veteran's Day", "Veterans Day"),
+        ),
+        (
+            TRANSIT_DAYS + '\nworks_on = ["Juneteenth"]',
+            ("works_on", "Juneteenth National Independence Day"),
+        ),
+        (TRANSIT_DAYS + '\ntimezone = "Mars/Olympus"', ("transit", "Mars/Olympus", "IANA")),
+        (TRANSIT_DAYS + '\ntimezone = "Napakiak"', ("transit", "Napakiak")),
+    ],
+)
+def test_unknown_calendar_names_are_refused(
+    write_table: TableWriter, edit: str, fragments: tuple[str, ...]
+) -> None:
+    folder = write_table(service=TINY_SERVICE.replace(TRANSIT_DAYS, edit))
+    one(folder, "svc.toml", *fragments)
+
+
+def test_holiday_names_are_case_insensitive(write_table: TableWriter) -> None:
+    edit = (
+        TRANSIT_DAYS + '\nworks_on = ["veterans day", "Columbus Day"]\ntimezone = "America/Chicago"'
+    )
+    (service,) = load_directory(write_table(service=TINY_SERVICE.replace(TRANSIT_DAYS, edit)))
+    assert service.spec.transit.timezone == "America/Chicago"
+
+
+@pytest.mark.parametrize("code", ["XYZ", "usd", "X" * 100_000, "US"])
+def test_currency_must_be_iso_4217(write_table: TableWriter, code: str) -> None:
+    folder = write_table(service=f'currency = "{code}"\n' + TINY_SERVICE)
+    msg = one(folder, "svc.toml: currency", "ISO 4217")
+    assert len(msg) < 400  # a 100,000-character value is not echoed whole
+    if code == "usd":
+        assert "'USD'" in msg

@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from shipopt.domain.parcel import Dimensions
 from shipopt.units import (
     NG_PER,
     NM_PER,
@@ -15,6 +17,7 @@ from shipopt.units import (
     div_round_half_up,
     money_to_cents,
     round_money,
+    to_decimal,
 )
 
 
@@ -92,3 +95,20 @@ def test_money() -> None:
     assert round_money(Decimal("2.345")) == Decimal("2.35")
     with pytest.raises(UnitError, match="two decimal places"):
         money_to_cents("1.234")
+
+
+@pytest.mark.parametrize("text", ["٥ lb", "１０ lb", "5 lb\u00a0", "²lb"])
+def test_only_ascii_digits_are_numbers(text: str) -> None:
+    with pytest.raises(UnitError, match="ASCII digits"):
+        Mass.parse(text)
+
+
+@pytest.mark.parametrize("text", ["١٢x10x8 in", "12x１０x8 in"])
+def test_dimensions_need_ascii_digits(text: str) -> None:
+    with pytest.raises(ValidationError, match="ASCII digits"):
+        Dimensions.parse(text)
+
+
+def test_to_decimal_refuses_other_digits() -> None:
+    with pytest.raises(UnitError, match="ASCII digits"):
+        to_decimal("٣.٥", "price")

@@ -18,6 +18,11 @@ class CarrierCalendar:
 
     transit: Transit
     _closed: dict[int, frozenset[date]] = field(default_factory=dict)
+    _cutoff_tz: ZoneInfo | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.transit.timezone != "origin":
+            self._cutoff_tz = ZoneInfo(self.transit.timezone)  # validated with the table
 
     def closed_days(self, year: int) -> frozenset[date]:
         cached = self._closed.get(year)
@@ -52,9 +57,13 @@ class CarrierCalendar:
         raise InputError(Problem("transit", "no pickup day within 60 days"))
 
     def ship_date(self, ready_local: datetime, handling_days: int) -> date:
-        """First pickup day on or after the ready time (after cutoff: the next), plus handling."""
+        """First pickup day on or after the ready time, plus handling. A parcel ready by the
+        cutoff (at it included) goes that day, after it the next pickup day. The cutoff is read in
+        the service's ``timezone`` when it names one, else in the origin's (``ready_local``)."""
+        if self._cutoff_tz is not None and ready_local.tzinfo is not None:
+            ready_local = ready_local.astimezone(self._cutoff_tz)
         day = ready_local.date()
-        if ready_local.time() >= self.transit.pickup_cutoff or not self.is_pickup_day(day):
+        if ready_local.time() > self.transit.pickup_cutoff or not self.is_pickup_day(day):
             day = self.next_pickup_day(day + timedelta(days=1))
         for _ in range(handling_days):
             day = self.next_pickup_day(day + timedelta(days=1))

@@ -14,9 +14,11 @@ class Problem:
 
     where: str
     message: str
+    code: str | None = None  # a stable machine-readable reason, where one is defined
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        text = f"{self.message} [{self.code}]" if self.code else self.message
+        return f"{self.where}: {text}" if self.where else text
 
 
 class ShipoptError(Exception):

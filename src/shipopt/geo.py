@@ -10,12 +10,15 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import available_timezones
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS, great_circle
 
 from shipopt.errors import InputError, Problem
 
+MILITARY_STATES = frozenset({"AA", "AE", "AP"})
+MILITARY_ADDRESS = "MILITARY_ADDRESS"
 EARTH_RADIUS_MILES: float = float(EARTH_RADIUS) / 1.609344
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 
@@ -53,6 +56,9 @@ class ZipDirectory:
         records: dict[str, _ZipRecord] = {}
         sums: dict[str, list[float]] = {}
         zone_by_zip3: dict[str, dict[str, int]] = {}
+        zone_by_state: dict[str, dict[str, int]] = {}
+        military: set[str] = set()
+        valid_zones = available_timezones()
         for row in zipcodes.list_all():  # type: ignore[no-untyped-call]
             lat, lon = float(row["lat"]), float(row["long"])
             known = not (lat == 0.0 and lon == 0.0)
@@ -66,17 +72,23 @@ class ZipDirectory:
                 acc[0] += lat
                 acc[1] += lon
                 acc[2] += 1
-            if row["timezone"]:
-                counts = zone_by_zip3.setdefault(zip3, {})
-                counts[row["timezone"]] = counts.get(row["timezone"], 0) + 1
+            tz = row["timezone"]
+            if tz in valid_zones:
+                for counts in (
+                    zone_by_zip3.setdefault(zip3, {}),
+                    zone_by_state.setdefault(row["state"], {}),
+                ):
+                    counts[tz] = counts.get(tz, 0) + 1
+            if row["zip_code_type"] == "MILITARY" or row["state"] in MILITARY_STATES:
+                military.add(zip5)
         self._records = records
         self.zip3_centroids: dict[str, tuple[float, float]] = {
             z: (acc[0] / acc[2], acc[1] / acc[2]) for z, acc in sums.items()
         }
-        self._zip3_timezone = {
-            z: max(sorted(c), key=lambda tz, c=c: c[tz])  # type: ignore[misc]
-            for z, c in zone_by_zip3.items()
-        }
+        self._zip3_timezone = _most_common(zone_by_zip3)
+        self._state_timezone = _most_common(zone_by_state)
+        self._military = frozenset(military)
+        self._valid_zone_cache = frozenset(valid_zones)
         self._cache: dict[str, ZipPoint] = {}
 
     @staticmethod
@@ -96,7 +108,21 @@ class ZipDirectory:
         record = self._records.get(zip5)
         if record is None:
             raise InputError(Problem(field, f"unknown ZIP code {zip5}"))
-        timezone = record.timezone or self._zip3_timezone.get(zip5[:3], "")
+        if zip5 in self._military:
+            raise InputError(
+                Problem(
+                    field,
+                    f"ZIP code {zip5} is a military (APO/FPO/DPO) address; the carrier services "
+                    "here rate US domestic ZIPs only",
+                    MILITARY_ADDRESS,
+                )
+            )
+        timezone = record.timezone
+        if timezone not in self._valid_zone_cache:
+            # the ZIP data has a few bad names (99634: "Napakiak"): the ZIP3's, else the state's
+            timezone = self._zip3_timezone.get(zip5[:3]) or self._state_timezone.get(
+                record.state, ""
+            )
         if record.lat is not None and record.lon is not None:
             point = ZipPoint(zip5, record.lat, record.lon, record.state, timezone, False)
         else:
@@ -160,3 +186,8 @@ def haversine_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     dlmb = math.radians(b[1]) - math.radians(a[1])
     h = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
+
+
+def _most_common(counts_by_key: dict[str, dict[str, int]]) -> dict[str, str]:
+    """For each key, its most frequent value (ties: the first in name order)."""
+    return {k: max(sorted(c), key=lambda tz, c=c: c[tz]) for k, c in counts_by_key.items()}  # type: ignore[misc]

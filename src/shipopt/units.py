@@ -63,7 +63,7 @@ _ALIASES: dict[str, str] = {
     "feet": "ft",
     "foot": "ft",
 }
-_QUANTITY = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*([a-zA-Z\"]+)\s*$")
+_QUANTITY = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*([a-zA-Z\"]+)\s*$", re.ASCII)
 CENT = Decimal("0.01")
 
 
@@ -82,6 +82,7 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
+        _ascii_only(value, what)
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
@@ -91,6 +92,13 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     if not result.is_finite():
         raise UnitError(f"{what} must be a finite number, got {value!r}")
     return result
+
+
+def _ascii_only(text: str, what: str) -> None:
+    """Numbers are written with ASCII digits: "٥" or "１０" is refused, never read as 5 or 10."""
+    if not text.isascii():
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UnitError(f"{what} {shown!r} must be written with ASCII digits 0-9")
 
 
 def _canonical_unit(unit: str, table: dict[str, int], kind: str) -> str:
@@ -111,6 +119,7 @@ def _split_quantity(raw: object, kind: str) -> tuple[Decimal, str]:
             raise UnitError(f"{kind} unit must be a string")
         return to_decimal(raw["value"], kind), unit
     if isinstance(raw, str):
+        _ascii_only(raw, kind)
         match = _QUANTITY.match(raw)
         if not match:
             raise UnitError(f"{kind} {raw!r} must look like '2.5 lb' (a number and a unit)")

@@ -6,6 +6,7 @@ from bisect import bisect_left
 
 import numpy as np
 
+from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory, ZipPoint, distance_miles, distance_miles_many
 from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.schema import Zones
@@ -73,6 +74,20 @@ class ZoneArrays:
         self._lat, self._lon = lat, lon
         self._charts: dict[int, np.ndarray] = {}
 
+    def points(self, zips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Latitudes and longitudes of 5-digit ZIPs (their ZIP3 centroid where the ZIP has no
+        point of its own, as for single quotes); NaN for an unknown ZIP."""
+        unique, inverse = np.unique(zips, return_inverse=True)
+        lat = np.full(unique.shape[0], np.nan)
+        lon = np.full(unique.shape[0], np.nan)
+        for i, zip5 in enumerate(unique):
+            try:
+                point = self._dir.resolve(f"{int(zip5):05d}")
+            except InputError:
+                continue
+            lat[i], lon[i] = point.lat, point.lon
+        return lat[inverse], lon[inverse]
+
     def _chart(self, service: Service) -> np.ndarray:
         matrix = self._charts.get(id(service))
         if matrix is None:
@@ -94,9 +109,8 @@ class ZoneArrays:
         rules = service.spec.zones
         o3, d3 = origin_zip // 100, dest_zip // 100
         if rules.basis == "point":
-            if origin_point is None or dest_point is None:
-                raise ValueError("point-basis zones need origin and destination coordinates")
-            (olat, olon), (dlat, dlon) = origin_point, dest_point
+            olat, olon = origin_point or self.points(origin_zip)
+            dlat, dlon = dest_point or self.points(dest_zip)
         else:
             olat, olon, dlat, dlon = self._lat[o3], self._lon[o3], self._lat[d3], self._lon[d3]
         miles = distance_miles_many(olat, olon, dlat, dlon)

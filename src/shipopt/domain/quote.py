@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from shipopt.currency import Currency
 from shipopt.domain.base import Frozen
 from shipopt.domain.packing import PackResult
 from shipopt.domain.shipment import Shipment
@@ -41,7 +42,7 @@ class QuoteRequest(Frozen):
     constraints: Constraints = Constraints()
     policy: Policy = "cheapest"
     best_value: BestValue = BestValue()
-    currency: str = "USD"
+    currency: Currency = "USD"
 
 
 class Tag(StrEnum):

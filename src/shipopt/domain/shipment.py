@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen
 from shipopt.domain.packing import BoxType, Item, PackOptions
 from shipopt.domain.parcel import Parcel
+
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+
+
+def _plausible(value: datetime) -> datetime:
+    if not FIRST_DAY <= value.date() <= LAST_DAY:
+        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+ShipTime = Annotated[datetime, AfterValidator(_plausible)]
+"""A ready time within the years a calendar can count forward from (1970-2199)."""
 
 
 class Accessorials(Frozen):
@@ -32,7 +45,7 @@ class Shipment(Frozen):
         default=[], max_length=200, description="The box catalog for items."
     )
     pack_options: PackOptions = PackOptions(time_limit=0.5)
-    ship_at: datetime | None = Field(
+    ship_at: ShipTime | None = Field(
         default=None,
         description="When the order is ready (ISO 8601). Without an offset it is the origin's "
         "local time; omitted means now.",

@@ -40,13 +40,15 @@ def rate_batch(
     origin_zip: np.ndarray,
     parcels: ParcelArrays,
     ship_date: date,
+    currency: str = "USD",
 ) -> BatchRates:
-    """Every parcel service in force on ``ship_date`` for every parcel (US lanes only)."""
+    """Every parcel service in force on ``ship_date`` and priced in ``currency`` (as a single
+    quote in that currency would), for every parcel (US lanes only)."""
     keys, columns, zone_columns = [], [], []
     origin_states = dest_states = None
     for key in registry.keys:
         service = registry.in_force(key, ship_date)
-        if service is None or service.spec.mode != "parcel":
+        if service is None or service.spec.mode != "parcel" or service.spec.currency != currency:
             continue
         zones = zone_arrays.zones(service, origin_zip, parcels.dest_zip)
         totals, _ = price_parcels(registry.rules(service), parcels, zones, ship_date)

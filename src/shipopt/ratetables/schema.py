@@ -9,10 +9,13 @@ from __future__ import annotations
 import itertools
 from datetime import date, time
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from shipopt.currency import Currency
 from shipopt.units import Length, Mass, money_to_cents, to_decimal, to_scaled_int
 
 Cents = Annotated[int, BeforeValidator(lambda v: money_to_cents(v, "amount")), Field(ge=0)]
@@ -37,6 +40,20 @@ ChargeCode = Literal[
     "accessorials",
 ]
 USPS_BANDS = [50, 150, 300, 600, 1000, 1400, 1800]
+_timezone_names = cache(available_timezones)
+
+
+@cache
+def _holiday_names() -> dict[str, str]:
+    """The US federal holidays' names (lower case -> as written) that ``works_on`` may list."""
+    import holidays
+
+    names: dict[str, str] = {}
+    for day_names in holidays.country_holidays("US", years=range(2020, 2031)).values():
+        for name in day_names.split(";"):
+            clean = name.strip().removesuffix(" (observed)")
+            names[clean.lower()] = clean
+    return names
 
 
 class Strict(BaseModel):
@@ -81,8 +98,8 @@ class Weights(Strict):
 
     @model_validator(mode="after")
     def _increment_positive(self) -> Weights:
-        if self.round_up_to.ng <= 0:
-            raise ValueError("round_up_to must be greater than zero")
+        if self.round_up_to.ng < 10**7:  # 10 mg: far above the rating's 1 mg weight tolerance
+            raise ValueError("round_up_to must be at least 0.01 g")
         return self
 
 
@@ -92,9 +109,20 @@ class Limits(Strict):
     max_length_plus_girth: Length | None = None
 
 
+FREIGHT_CHARGES: frozenset[str] = frozenset({"linehaul", "accessorials"})
+
+
 class Fuel(Strict):
+    """A fuel percentage of the ``applies_to`` lines; by default the base rate of a parcel
+    service and the linehaul of an LTL or truckload service."""
+
     percent: Ppm = 0
-    applies_to: list[ChargeCode] = ["base"]
+    applies_to: list[ChargeCode] | None = None
+
+    def codes(self, mode: str) -> frozenset[str]:
+        if self.applies_to is not None:
+            return frozenset(self.applies_to)
+        return frozenset({"base"} if mode == "parcel" else {"linehaul"})
 
 
 class Residential(Strict):
@@ -186,6 +214,18 @@ class Transit(Strict):
             raise ValueError("transit days must not be negative")
         if not self.delivery_weekdays or not self.pickup_weekdays:
             raise ValueError("pickup_weekdays and delivery_weekdays must not be empty")
+        known = _holiday_names()
+        unknown = [n for n in self.works_on if n.strip().lower() not in known]
+        if unknown:
+            raise ValueError(
+                f"works_on: unknown holiday name(s) {', '.join(map(repr, unknown))}; "
+                f"the US holidays are: {', '.join(sorted(known.values()))}"
+            )
+        if self.timezone != "origin" and self.timezone not in _timezone_names():
+            raise ValueError(
+                f"timezone {self.timezone!r} is not an IANA time zone name "
+                "(e.g. 'America/Chicago'; or 'origin' for the origin's zone)"
+            )
         return self
 
 
@@ -220,7 +260,7 @@ class ServiceFile(Strict):
     service: str = Field(pattern=r"^[a-z0-9_\-]+$")
     service_name: str
     mode: Literal["parcel", "ltl", "truckload"]
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: Currency = "USD"
     version: str
     effective_from: date
     effective_to: date | None = None
@@ -243,6 +283,16 @@ class ServiceFile(Strict):
         needs = {"parcel": "grid", "ltl": "ltl", "truckload": "truckload"}[self.mode]
         if getattr(self, needs) is None:
             raise ValueError(f"a {self.mode} service needs a [{needs}] section")
+        codes = self.fuel.codes(self.mode)
+        wrong = sorted(
+            codes - FREIGHT_CHARGES if self.mode != "parcel" else codes & FREIGHT_CHARGES
+        )
+        if wrong:
+            kind = "an LTL or truckload" if self.mode != "parcel" else "a parcel"
+            allowed = "linehaul, accessorials" if self.mode != "parcel" else "the parcel lines"
+            raise ValueError(
+                f"fuel.applies_to: {kind} service has no {', '.join(wrong)} line (use {allowed})"
+            )
         unique = ("residential", "additional_handling", "large_package", "nonstandard_volume")
         kinds = [s.kind for s in self.surcharges if s.kind in unique]
         duplicated = sorted({k for k in kinds if kinds.count(k) > 1})

@@ -61,7 +61,8 @@ def _freight_checks(service: Service, pieces: list[Parcel]) -> NotCarried | None
 
 def _fuel(service: Service, lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     ppm = service.spec.fuel.percent
-    base = sum(c for code, c in lines if code in service.spec.fuel.applies_to)
+    codes = service.spec.fuel.codes(service.spec.mode)
+    base = sum(c for code, c in lines if code in codes)
     fuel = div_round_half_up(base * ppm, 1_000_000)
     return [*lines, ("fuel", fuel)] if fuel else lines
 

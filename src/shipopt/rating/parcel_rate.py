@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipopt.domain.quote import Reason
-from shipopt.rating.parcel_rules import NONE, ParcelRules
+from shipopt.rating.parcel_rules import NONE, WEIGHT_TOLERANCE_NG, ParcelRules
 from shipopt.units import div_ceil, div_round_half_up
 
 DESCRIPTIONS = {
@@ -55,16 +55,39 @@ def rounded_sides(rules: ParcelRules, sides_nm: tuple[int, int, int]) -> tuple[i
 
 
 def billable_weight_ng(rules: ParcelRules, sides: tuple[int, int, int], weight_ng: int) -> int:
-    """max(actual, dimensional), rounded up to the service's increment (exact integers)."""
+    """max(actual, dimensional), rounded up to the service's increment (exact integers, with the
+    one-milligram tolerance of :data:`WEIGHT_TOLERANCE_NG`)."""
     inc = rules.increment_ng
     volume = sides[0] * sides[1] * sides[2]
     if rules.dim_divisor and volume > rules.dim_min_volume:
-        # ceil(max(w, V * unit / divisor) / inc) * inc, kept in integers by scaling with divisor
+        # ceil(max(w, V * unit / divisor) / inc), kept in integers by scaling with divisor
         num = max(weight_ng * rules.dim_divisor, volume * rules.weight_unit_ng)
-        billable = div_ceil(num, rules.dim_divisor * inc) * inc
+        incs = div_ceil(num - WEIGHT_TOLERANCE_NG * rules.dim_divisor, rules.dim_divisor * inc)
     else:
-        billable = div_ceil(weight_ng, inc) * inc
-    return max(billable, rules.min_billable_ng)
+        incs = div_ceil(weight_ng - WEIGHT_TOLERANCE_NG, inc)
+    return max(max(incs, 1) * inc, rules.min_billable_ng)
+
+
+def grid_price(rules: ParcelRules, prices: tuple[int, ...], billable: int, zone: int) -> int | None:
+    """The base price of ``billable`` in one zone: the first break at or above it (within the
+    tolerance), else the last break plus each additional unit; None beyond a grid without one."""
+    grid = rules.grid
+    i = bisect_left(grid.breaks_ng, billable - WEIGHT_TOLERANCE_NG)
+    if i < len(prices):
+        return prices[i]
+    if grid.extra_unit_ng is None:
+        return None
+    units = div_ceil(billable - grid.breaks_ng[-1] - WEIGHT_TOLERANCE_NG, grid.extra_unit_ng)
+    return prices[-1] + div_round_half_up(units * grid.extra_price[zone], 100)
+
+
+def snapped(rules: ParcelRules, billable: int) -> int:
+    """The billable weight as reported: a grid break when it is within the tolerance of one."""
+    breaks = rules.grid.breaks_ng
+    i = bisect_left(breaks, billable - WEIGHT_TOLERANCE_NG)
+    return (
+        breaks[i] if i < len(breaks) and breaks[i] - billable <= WEIGHT_TOLERANCE_NG else billable
+    )
 
 
 def price_parcel(
@@ -100,14 +123,8 @@ def price_parcel(
     if large and rules.lp_min_billable_ng != NONE:
         billable = max(billable, rules.lp_min_billable_ng)
 
-    grid = rules.grid
-    i = bisect_left(grid.breaks_ng, billable)
-    if i < len(prices):
-        base = prices[i]
-    elif grid.extra_unit_ng is not None:
-        units = div_ceil(billable - grid.breaks_ng[-1], grid.extra_unit_ng)
-        base = prices[-1] + div_round_half_up(units * grid.extra_price[zone], 100)
-    else:
+    base = grid_price(rules, prices, billable, zone)
+    if base is None:
         return NotCarried(Reason.OVER_MAX_WEIGHT, "billable weight beyond the last priced weight")
     lines: list[tuple[str, int]] = [("base", max(base, rules.minimum_charge))]
 
@@ -148,4 +165,4 @@ def price_parcel(
         fuel = div_round_half_up(fuel_base * rules.fuel_ppm, 1_000_000)
         if fuel:
             lines.append(("fuel", fuel))
-    return ParcelPrice(tuple(lines), billable)
+    return ParcelPrice(tuple(lines), snapped(rules, billable))

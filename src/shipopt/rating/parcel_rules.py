@@ -18,6 +18,11 @@ from shipopt.ratetables.schema import (
 from shipopt.units import NG_PER, NM_PER
 
 NONE = -1  # "no such rule" for optional integer thresholds
+# Weights are held to the nearest nanogram, so "0.5 oz" is 14,174,761,563 ng and four of them are
+# 2 ng over "2 oz". Billable weights are therefore compared with a tolerance of one milligram: a
+# weight within 1 mg above a multiple of the increment bills at that multiple, and a billable weight
+# within 1 mg of a grid break is that break.
+WEIGHT_TOLERANCE_NG = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,5 +137,5 @@ def build_parcel_rules(service: Service) -> ParcelRules:
         volume_over_units3=(vol.volume_over_cubic_ft * units_per_ft**3) if vol else Decimal(0),
         peaks=tuple(s for s in spec.surcharges if isinstance(s, Peak)),
         fuel_ppm=spec.fuel.percent,
-        fuel_codes=frozenset(spec.fuel.applies_to),
+        fuel_codes=spec.fuel.codes(spec.mode),
     )

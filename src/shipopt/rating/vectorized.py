@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from shipopt.rating.parcel_rules import NONE, ParcelRules
+from shipopt.rating.parcel_rules import NONE, WEIGHT_TOLERANCE_NG, ParcelRules
 
 Int = np.ndarray  # int64 arrays
 MAX_SIDE_UNITS = 100_000
@@ -84,14 +84,18 @@ def price_parcels(
     ok &= (zones >= 0) & (zone_col >= 0)
 
     inc = rules.increment_ng
-    billable_incs = _ceil(weight, inc)
+    tol = WEIGHT_TOLERANCE_NG
+    billable_incs = _ceil(weight - tol, inc)
     if rules.dim_divisor:
+        # ceil(V * unit / (div * inc) - tol / inc) = q + (r > floor(tol * b / inc)) where
+        # V * a = q * b + r and a / b is unit / (div * inc) reduced: exact, and small in int64.
         ratio = Fraction(rules.weight_unit_ng, rules.dim_divisor * inc)
-        dim_incs = _ceil(volume * ratio.numerator, ratio.denominator)
+        q, r = np.divmod(volume * ratio.numerator, ratio.denominator)
+        dim_incs = q + (r > (tol * ratio.denominator) // inc)
         billable_incs = np.where(
             volume > rules.dim_min_volume, np.maximum(billable_incs, dim_incs), billable_incs
         )
-    billable = np.maximum(billable_incs * inc, rules.min_billable_ng)
+    billable = np.maximum(np.maximum(billable_incs, 1) * inc, rules.min_billable_ng)
 
     large = np.zeros(n, dtype=bool)
     if rules.lp_amount != NONE:
@@ -106,13 +110,14 @@ def price_parcels(
 
     table = np.array([grid.prices[z] for z in zone_list], dtype=np.int64)  # (zones, breaks)
     breaks = np.array(grid.breaks_ng, dtype=np.int64)
-    idx = np.searchsorted(breaks, billable, side="left")
+    idx = np.searchsorted(breaks, billable - tol, side="left")
     within = idx < breaks.shape[0]
     col = np.where(zone_col >= 0, zone_col, 0)
+    near = breaks[np.minimum(idx, breaks.shape[0] - 1)]
     base = table[col, np.minimum(idx, breaks.shape[0] - 1)]
     if grid.extra_unit_ng is not None:
         extra = np.array([grid.extra_price[z] for z in zone_list], dtype=np.int64)[col]
-        units = _ceil(np.maximum(billable - breaks[-1], 0), grid.extra_unit_ng)
+        units = _ceil(np.maximum(billable - breaks[-1] - tol, 0), grid.extra_unit_ng)
         base = np.where(within, base, table[col, -1] + _half_up(units * extra, 100))
     else:
         ok &= within
@@ -171,4 +176,5 @@ def price_parcels(
     if rules.fuel_ppm:
         fuel_base = sum((v for k, v in charges.items() if k in rules.fuel_codes), zero)
         total = total + _half_up(fuel_base * rules.fuel_ppm, 1_000_000)
-    return np.where(ok, total, NOT_CARRIED), billable
+    reported = np.where(within & (near - billable <= tol), near, billable)
+    return np.where(ok, total, NOT_CARRIED), reported
