@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.routing import Route
 
 from api import examples
 from api.config import ApiSettings
@@ -25,7 +27,7 @@ from api.schemas import (
     Readiness,
     ServiceInfo,
 )
-from api.security import BodyLimit, key_checker
+from api.security import BodyLimit, KeyGate, key_checker
 from api.store import JobRow, JobStore, StoreError
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.quote import QuoteRequest, QuoteResponse
@@ -109,6 +111,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # added after (so it runs before) the body limit: a keyless request is refused before its
+    # body is read; CORS, added last, wraps both so that refusals carry its headers
+    app.add_middleware(KeyGate, hashes=settings.api_key_hashes, insecure=settings.insecure_dev)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -313,13 +318,20 @@ def create_app(settings: ApiSettings) -> FastAPI:
             )
             components = spec.setdefault("components", {}).setdefault("schemas", {})
             for name, model in schema_extra.items():
-                components.setdefault(
-                    name, model.model_json_schema(ref_template="#/components/schemas/{model}")
-                )
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for inner, definition in schema.pop("$defs", {}).items():
+                    components.setdefault(inner, definition)  # where the refs point
+                components.setdefault(name, schema)
             spec["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
             spec["security"] = [{"bearer": []}]
             app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # each path's methods, for the Allow header of a 405 (FastAPI nests included routers)
+    app.state.allow_table = [
+        (route.path_regex, frozenset(route.methods or ()))
+        for route in [*app.router.routes, *v1.routes]
+        if isinstance(route, APIRoute | Route)
+    ]
     return app

@@ -52,6 +52,15 @@ class ApiSettings(BaseSettings):
         default=30.0, gt=0, description="A running job whose server stopped beating is retried."
     )
     job_max_attempts: int = Field(default=3, ge=1)
+    result_retention_hours: float | None = Field(
+        default=168.0,
+        gt=0,
+        description="Finished plan jobs (and their results) are deleted this long after they "
+        "finished; null keeps them forever.",
+    )
+    max_listed_errors: int = Field(
+        default=50, ge=1, le=10_000, description="Field errors listed in one 422 answer."
+    )
 
     @field_validator("api_key_hashes")
     @classmethod

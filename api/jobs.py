@@ -39,7 +39,8 @@ def execute_plan(
     """The stored job input (JSON) -> the plan result (JSON)."""
     request = PlanJobRequest.model_validate_json(payload)
     skus = {s.sku: s for s in request.skus}
-    book = orders_from_records(list(request.orders), skus, "orders", ctx.directory)
+    records = [o.model_dump(mode="json", exclude_unset=True) for o in request.orders]
+    book = orders_from_records(records, skus, "orders", ctx.directory)
     plan = plan_day(
         book,
         skus,
@@ -52,6 +53,7 @@ def execute_plan(
             split_penalty=request.split_penalty,
             seed=request.seed,
             day=request.day,
+            max_bad_share=request.max_bad_share,
         ).settings(settings.plan_workers, settings.rate_tables),
         progress,
     )
@@ -95,6 +97,8 @@ class JobRunner:
         while not self._stop.is_set():
             try:
                 self.store.recover(self.settings.job_lease_seconds, self.settings.job_max_attempts)
+                if self.settings.result_retention_hours is not None:
+                    self.store.purge(self.settings.result_retention_hours * 3600)
                 claimed = self.store.claim(self.worker)
             except StoreError as exc:
                 log.warning("plan jobs: %s", exc)
@@ -113,7 +117,8 @@ class JobRunner:
         done = threading.Event()
 
         def beat() -> None:
-            while not done.wait(self.settings.job_lease_seconds / 3):
+            # a beat a second at most: a cancel is seen within about a second
+            while not done.wait(min(self.settings.job_lease_seconds / 3, 1.0)):
                 try:
                     if self.store.beat(claimed.id, self.worker, share[0]):
                         cancel.set()
@@ -132,8 +137,13 @@ class JobRunner:
             result = execute_plan(claimed.input, self.ctx, self.settings, progress)
             status = "succeeded"
         except JobStoppedError:
-            if not cancel.is_set():
-                return  # server stopping: the job stays running and is recovered after the lease
+            if not cancel.is_set():  # server stopping: hand the job back, not counted as a try
+                done.set()
+                try:
+                    self.store.release(claimed.id, self.worker)
+                except StoreError as exc:  # then it is recovered after the lease
+                    log.warning("plan job %s release: %s", claimed.id, exc)
+                return
             status, error = "cancelled", "cancelled by the client"
         except ValidationError as exc:
             status, error = "failed", f"invalid job input: {exc.error_count()} error(s)"

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from api.schemas import FieldProblem, ProblemDetail
 from api.store import StoreError
@@ -32,19 +31,27 @@ TITLES = {
 }
 
 
+DEFAULT_LISTED = 50
+
+
 def problem_response(
     status: int,
     detail: str = "",
     errors: list[FieldProblem] | None = None,
     kind: str | None = None,
     headers: Mapping[str, str] | None = None,
+    listed: int = DEFAULT_LISTED,
 ) -> JSONResponse:
+    """The problem+json answer; at most ``listed`` field errors, with the count left out."""
+    errors = errors or []
+    omitted = max(len(errors) - listed, 0)
     body = ProblemDetail(
         type=f"/problems/{kind}" if kind else "about:blank",
         title=TITLES.get(status, "Error"),
         status=status,
         detail=detail,
-        errors=errors or [],
+        errors=errors[:listed],
+        errors_omitted=omitted or None,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True),
@@ -70,16 +77,30 @@ def _from_problem(p: Problem) -> FieldProblem:
     return field_problem(p.where, loc, p.message, p.code)
 
 
-def input_error_response(exc: InputError) -> JSONResponse:
+def _listed(request: Request | None) -> int:
+    settings = getattr(request.app.state, "settings", None) if request is not None else None
+    return int(getattr(settings, "max_listed_errors", DEFAULT_LISTED))
+
+
+def _summary(errors: list[FieldProblem]) -> str:
+    detail = "; ".join(f"{e.field}: {e.detail}" for e in errors[:5])
+    return detail + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+
+
+def input_error_response(exc: InputError, request: Request | None = None) -> JSONResponse:
     errors = [_from_problem(p) for p in exc.problems]
-    return problem_response(422, str(exc), errors, "invalid-input")
+    detail = str(exc) if len(errors) <= 5 else _summary(errors)
+    return problem_response(422, detail, errors, "invalid-input", listed=_listed(request))
 
 
 def _allowed(request: Request) -> set[str]:
+    """Every method some route serves at this path (matched on the path alone: the scope the
+    handler sees is the failed route's, which matches no route's methods)."""
     methods: set[str] = set()
-    for route in request.app.routes:
-        if route.matches(request.scope)[0] != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+    path = request.url.path
+    for regex, served in getattr(request.app.state, "allow_table", ()):
+        if regex.match(path):
+            methods |= served
     return methods
 
 
@@ -93,14 +114,13 @@ def install(app: FastAPI) -> None:
             where = field_path(body_loc) or (str(loc[0]) if loc else "body")
             message = str(e.get("msg", "invalid")).removeprefix("Value error, ")
             errors.append(field_problem(where, body_loc, message))
-        detail = "; ".join(f"{e.field}: {e.detail}" for e in errors[:5])
-        if len(errors) > 5:
-            detail += f"; and {len(errors) - 5} more"
-        return problem_response(422, detail, errors, "invalid-request")
+        return problem_response(
+            422, _summary(errors), errors, "invalid-request", listed=_listed(request)
+        )
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError) -> JSONResponse:
-        return input_error_response(exc)
+        return input_error_response(exc, request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

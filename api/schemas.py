@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from shipopt.domain.base import Frozen
-from shipopt.domain.batch import Sku, Warehouse
+from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.domain.packing import BoxType
 from shipopt.pipeline.plan import Plan, check_strategy
 
@@ -34,14 +34,17 @@ class ProblemDetail(BaseModel):
     detail: str = ""
     instance: str | None = None
     errors: list[FieldProblem] = []
+    errors_omitted: int | None = Field(
+        default=None, description="How many more field errors there were than are listed."
+    )
 
 
 class PlanJobRequest(Frozen):
-    orders: list[dict[str, Any]] = Field(
+    orders: list[Order] = Field(
         min_length=1,
-        description="Orders, each as the Order schema of the library (id, lines, destination, "
-        "deliver_by, service_level, ordered_at). A bad order is reported in the result with "
-        "its index and reason; the others are planned.",
+        description="The day's orders. One that does not match the Order schema makes the "
+        "request a 422 naming its field; one naming an unknown SKU or ZIP, or an id listed "
+        "twice, is reported in the result with its index and reason, and the others planned.",
     )
     skus: list[Sku] = Field(min_length=1, max_length=100_000)
     warehouses: list[Warehouse] = Field(min_length=1, max_length=200)
@@ -55,6 +58,13 @@ class PlanJobRequest(Frozen):
     split_penalty: Decimal = Field(default=Decimal("2.00"), ge=0, le=1000)
     day: date = Field(default=date(2026, 12, 1), description="The day planned.")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    max_bad_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="The job fails when more than this share of the orders are unplannable "
+        "input (unknown SKU or ZIP, duplicate id).",
+    )
 
     @field_validator("strategy")
     @classmethod

@@ -14,27 +14,64 @@ from api.problems import problem_response
 DEV_OWNER = "dev"
 
 
+UNAUTHORIZED = "a valid API key is required: Authorization: Bearer <key>"
+
+
+def owner_of(header: str, hashes: list[str], insecure: bool) -> str | None:
+    """The owner id (first 16 hex of the key's hash) for an Authorization header, or None."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        digest = hash_key(token.strip())
+        for h in hashes:
+            if hmac.compare_digest(digest, h):
+                return h[:16]
+    return DEV_OWNER if insecure else None
+
+
 def key_checker(hashes: list[str], insecure: bool) -> Callable[[Request], Awaitable[str]]:
-    """A dependency: the caller's owner id (first 16 hex of its key hash), or 401. Async, so
-    it runs on the event loop instead of a worker thread."""
+    """A dependency: the caller's owner id, or 401 (:class:`KeyGate` has already refused a bad
+    key before the body was read; this names the owner and documents the scheme). Async, so it
+    runs on the event loop instead of a worker thread."""
 
     async def owner(request: Request) -> str:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            digest = hash_key(token.strip())
-            for h in hashes:
-                if hmac.compare_digest(digest, h):
-                    return h[:16]
-        if insecure:
-            return DEV_OWNER
-        raise HTTPException(
-            401,
-            "a valid API key is required: Authorization: Bearer <key>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        known = getattr(request.state, "owner", None)
+        who = known or owner_of(request.headers.get("authorization", ""), hashes, insecure)
+        if who is None:
+            raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
+        return who
 
     return owner
+
+
+class KeyGate:
+    """401 for a /v1 request without a valid key, before anything reads or parses its body."""
+
+    def __init__(self, app: ASGIApp, hashes: list[str], insecure: bool) -> None:
+        self.app = app
+        self.hashes = hashes
+        self.insecure = insecure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("method") == "OPTIONS"  # CORS preflights carry no credentials
+            or not str(scope.get("path", "")).startswith("/v1/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        header = ""
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                header = value.decode("latin-1")
+        who = owner_of(header, self.hashes, self.insecure)
+        if who is None:
+            refuse = problem_response(
+                401, UNAUTHORIZED, kind="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+            )
+            await refuse(scope, receive, send)
+            return
+        scope.setdefault("state", {})["owner"] = who
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

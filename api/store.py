@@ -238,6 +238,25 @@ class JobStore:
             {"id": job_id, "now": now},
         )
 
+    def release(self, job_id: str, worker: str) -> None:
+        """A running job handed back by a server that is stopping: queued again, and the start
+        it made is not counted as an attempt."""
+        self._run(
+            "UPDATE plan_jobs SET status = 'queued', worker = NULL, attempts = attempts - 1, "
+            "updated_at = :now WHERE id = :id AND worker = :worker AND status = 'running'",
+            {"id": job_id, "worker": worker, "now": time.time()},
+        )
+
+    def purge(self, older_than_seconds: float) -> int:
+        """Delete finished jobs (succeeded, failed, cancelled) last updated longer ago than
+        ``older_than_seconds``; returns how many."""
+        gone = self._run(
+            "DELETE FROM plan_jobs WHERE status IN ('succeeded', 'failed', 'cancelled') "
+            "AND updated_at < :cutoff RETURNING id",
+            {"cutoff": time.time() - older_than_seconds},
+        )
+        return len(gone)
+
     def recover(self, lease_seconds: float, max_attempts: int) -> int:
         """Jobs whose server stopped beating: cancelled if that was asked, failed after
         ``max_attempts`` tries, otherwise queued again. Returns how many were touched."""

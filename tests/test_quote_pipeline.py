@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from shipopt.domain.quote import QuoteRequest, QuoteResponse, Reason, Tag
 from shipopt.errors import InputError, RateTableError
@@ -402,3 +403,43 @@ def test_freight_fuel_on_parcel_lines_is_refused(tmp_path: Path) -> None:
             "freightline/ltl_2026.toml",
         )
     assert "fuel.applies_to" in str(err.value) and "linehaul" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "1000000.01", "12.345", "-1"])
+def test_declared_value_is_bounded(value: str) -> None:
+    parcel = {"dimensions": "10x8x6 in", "weight": "2 lb", "declared_value": value}
+    with pytest.raises(ValidationError) as err:
+        QuoteRequest.model_validate(
+            {
+                "shipment": {
+                    "origin": {"postal_code": "10001"},
+                    "destination": {"postal_code": "94105"},
+                    "parcels": [parcel],
+                }
+            }
+        )
+    assert "declared_value" in str(err.value)
+
+
+def test_declared_value_changes_no_price(ctx: QuoteContext) -> None:
+    def totals(extra: dict[str, Any]) -> list[Decimal]:
+        parcel = {"dimensions": "10x8x6 in", "weight": "2 lb", **extra}
+        resp = quote(request(shipment={"parcels": [parcel]}), ctx, NOW)
+        return [r.total for r in resp.rates]
+
+    assert totals({"declared_value": "5000.00"}) == totals({})
+
+
+@pytest.mark.parametrize("code", ["usd", "XYZ", "X" * 1000])
+def test_request_currency_must_be_iso_4217(code: str) -> None:
+    with pytest.raises(ValidationError, match="ISO 4217"):
+        QuoteRequest.model_validate(
+            {
+                "currency": code,
+                "shipment": {
+                    "origin": {"postal_code": "10001"},
+                    "destination": {"postal_code": "94105"},
+                    "parcels": [{"dimensions": "10x8x6 in", "weight": "2 lb"}],
+                },
+            }
+        )

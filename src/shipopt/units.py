@@ -122,9 +122,13 @@ def _split_quantity(raw: object, kind: str) -> tuple[Decimal, str]:
         _ascii_only(raw, kind)
         match = _QUANTITY.match(raw)
         if not match:
-            raise UnitError(f"{kind} {raw!r} must look like '2.5 lb' (a number and a unit)")
+            example = "2.5 lb" if kind == "mass" else "12 in"
+            raise UnitError(f"{kind} {raw!r} must look like '{example}' (a number and a unit)")
         return Decimal(match.group(1)), match.group(2)
-    raise UnitError(f"{kind} needs a unit: write '2.5 lb' or {{'value': 2.5, 'unit': 'lb'}}")
+    value, unit = ("2.5", "lb") if kind == "mass" else ("12", "in")
+    raise UnitError(
+        f"{kind} needs a unit: write '{value} {unit}' or {{'value': {value}, 'unit': '{unit}'}}"
+    )
 
 
 def _to_base(value: Decimal, factor: int) -> int:

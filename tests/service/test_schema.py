@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from pydantic import TypeAdapter
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api import ApiSettings, create_app
 from api.config import hash_key
+from shipopt.units import Mass
 
 KEY = "sk_schema"
 _TMP = Path(__import__("tempfile").mkdtemp(prefix="shipopt-schema-"))
@@ -51,3 +53,23 @@ def test_schema_has_examples_for_every_body() -> None:
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_published_document_is_valid_openapi() -> None:
+    from openapi_spec_validator import validate
+
+    spec = APP.openapi()
+    validate(spec)  # raises on a $ref to nowhere (ProblemDetail -> FieldProblem once did)
+    schemas = spec["components"]["schemas"]
+    assert "FieldProblem" in schemas and "$defs" not in schemas["ProblemDetail"]
+
+
+def test_documented_defaults_are_values_the_server_accepts() -> None:
+    from shipopt.domain.packing import BoxType
+    from shipopt.domain.routing import Stop
+
+    spec = APP.openapi()["components"]["schemas"]
+    for model, field in ((BoxType, "tare_weight"), (Stop, "weight")):
+        default = spec[model.__name__]["properties"][field]["default"]
+        assert default == "0 g"
+        assert TypeAdapter(Mass).validate_python(default) == Mass(0)

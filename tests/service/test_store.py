@@ -104,3 +104,27 @@ def test_bad_urls_are_clear_errors() -> None:
         JobStore("mysql://x")
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
         JobStore("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+
+
+def test_release_hands_a_job_back_without_counting_the_try(store: JobStore) -> None:
+    job = store.submit("o", None, "h", "a")[0]
+    assert store.claim("w") is not None
+    store.release(job.id, "other")  # only the worker that runs it can hand it back
+    row = store.get(job.id)
+    assert row is not None and row.status == "running"
+    store.release(job.id, "w")
+    row = store.get(job.id)
+    assert row is not None and row.status == "queued" and row.attempts == 0
+
+
+def test_purge_deletes_only_old_finished_jobs(store: JobStore) -> None:
+    done = store.submit("o", None, "h", "a")[0]
+    running = store.submit("o", None, "h", "b")[0]
+    queued = store.submit("o", None, "h", "c")[0]
+    assert store.claim("w") is not None and store.claim("w") is not None
+    store.finish(done.id, "w", "succeeded", "{}", None)
+    assert store.purge(3600) == 0  # finished just now: kept
+    time.sleep(0.05)
+    assert store.purge(0.01) == 1
+    assert store.get(done.id) is None
+    assert store.get(running.id) is not None and store.get(queued.id) is not None

@@ -28,6 +28,7 @@ ORDER_COLUMNS = (
     "deliver_by",
     "ordered_at",
     "address",
+    "service_level",
 )
 SKU_COLUMNS = (
     "sku",
@@ -48,6 +49,30 @@ class OrderBook:
     orders: list[Order] = field(default_factory=list)
     rejected: dict[str, list[Problem]] = field(default_factory=dict)  # order id -> its problems
     problems: list[Problem] = field(default_factory=list)  # rows that name no order at all
+    sequence: list[str] = field(default_factory=list)  # every order id, in input order
+
+    def input_order(self) -> list[str]:
+        """Every order id (kept or rejected) once, in the order the input first names it."""
+        seen: set[str] = set()
+        ids = [i for i in self.sequence if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
+        extra = [o.id for o in self.orders if o.id not in seen]
+        extra += [i for i in self.rejected if i not in seen and i not in extra]
+        return ids + extra
+
+    def check_bad_share(self, limit: float) -> None:
+        """An InputError when more than ``limit`` (a share, 0-1) of the orders are rejected: a
+        file that is mostly bad is the wrong file, not a day to plan."""
+        total = len(self.input_order())
+        bad = len(self.rejected)
+        if total and bad / total > limit:
+            first = "; ".join(str(p) for ps in list(self.rejected.values())[:3] for p in ps[:1])
+            raise InputError(
+                Problem(
+                    "orders",
+                    f"{bad} of {total} orders ({bad / total:.0%}) have bad rows, over the limit "
+                    f"of {limit:.0%} (max_bad_share); first problems: {first}",
+                )
+            )
 
 
 def _cell(row: dict[str, str], name: str) -> str:
@@ -71,9 +96,9 @@ def read_orders_csv(
     path: Path, skus: dict[str, Sku] | None = None, directory: ZipDirectory | None = None
 ) -> OrderBook:
     """One row per order line: order_id, sku, quantity, postal_code, residential, deliver_by,
-    ordered_at, and optionally address (street line). The destination, dates and flags are taken
-    from an order's first row. With a ZIP directory, an unknown or malformed destination ZIP
-    rejects the order too."""
+    ordered_at, and optionally address (street line) and service_level. The destination, dates
+    and flags are taken from an order's first row; lines naming one SKU are summed. With a ZIP
+    directory, an unknown or malformed destination ZIP rejects the order too."""
     book = OrderBook()
     grouped: dict[str, list[tuple[int, dict[str, str]]]] = {}
     rows = _rows(path)
@@ -85,12 +110,15 @@ def read_orders_csv(
     for n, row in rows:
         if None in row or any(v is None for k, v in row.items() if k != "address"):
             oid = (row.get("order_id") or "").strip()
+            if oid:
+                book.sequence.append(oid)
             _reject(book, oid, Problem(f"{path}: row {n}", "wrong number of fields"))
             continue
         oid = row["order_id"].strip()
         if not oid:
             book.problems.append(Problem(f"{path}: row {n}", "no order_id"))
             continue
+        book.sequence.append(oid)
         grouped.setdefault(oid, []).append((n, row))
     for oid, lines in grouped.items():
         n0, first = lines[0]
@@ -107,10 +135,12 @@ def read_orders_csv(
             payload["deliver_by"] = first["deliver_by"].strip()
         if (first.get("ordered_at") or "").strip():
             payload["ordered_at"] = first["ordered_at"].strip()
+        if (first.get("service_level") or "").strip():
+            payload["service_level"] = first["service_level"].strip()
         bad = False
         for n, row in lines:
             qty = row["quantity"].strip()
-            if not qty.lstrip("-").isdigit() or int(qty) <= 0:
+            if not (qty.isascii() and qty.isdigit()) or int(qty) <= 0:
                 _reject(
                     book,
                     oid,
@@ -175,6 +205,8 @@ def orders_from_records(
     seen: set[str] = set()
     for k, raw in enumerate(data):
         oid = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+        if oid:
+            book.sequence.append(oid)
         try:
             order = Order.model_validate(raw)
         except ValidationError as err:

@@ -1,5 +1,6 @@
 """Write a plan folder: plan.json (every decision), orders.csv (one row per shipment or
-unplanned order) and summary.md (charts: batch/charts.py)."""
+unplanned order), summary.md, and row_problems.csv when input rows name no order (charts:
+batch/charts.py)."""
 
 from __future__ import annotations
 
@@ -100,5 +101,12 @@ def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
     costs = totals["cost_by_service"]
     assert isinstance(counts, dict) and isinstance(costs, dict)
     lines += [f"| {k} | {v} | {costs[k]} |" for k, v in counts.items()]
+    if plan.row_problems:
+        paths["row_problems"] = folder / "row_problems.csv"
+        with paths["row_problems"].open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["where", "problem"])
+            w.writerows([p.where, p.message] for p in plan.row_problems)
+        lines += ["", f"{len(plan.row_problems)} input row(s) name no order: row_problems.csv"]
     paths["summary"].write_text("\n".join(lines) + "\n")
     return paths

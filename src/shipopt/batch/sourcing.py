@@ -9,7 +9,6 @@ reserved for it). Distances are great-circle (haversine) between ZIP points.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
@@ -57,7 +56,7 @@ def source_nearest(
     ranking = nearest_first(orders, warehouses, directory)
     assignments: list[Assignment] = []
     unplanned: dict[str, str] = {}
-    for order in sorted(orders, key=lambda o: (o.ordered_at or datetime.min, o.id)):
+    for order in sorted(orders, key=Order.arrival_key):
         ranked = ranking[order.id]
         whole = next(
             (

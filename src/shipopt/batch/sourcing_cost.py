@@ -15,7 +15,7 @@ in order-time order) is the fallback, and the optimized answer is kept only when
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -148,9 +148,7 @@ def _greedy(
 ) -> list[int | None]:
     left = {w: dict(s) for w, s in stock.items()}
     chosen: list[int | None] = [None] * len(orders)
-    sequence = sorted(
-        range(len(orders)), key=lambda k: (orders[k].ordered_at or datetime.min, orders[k].id)
-    )
+    sequence = sorted(range(len(orders)), key=lambda k: orders[k].arrival_key())
     for k in sequence:
         for i in sorted(by_order[k], key=lambda i: (options[i].cost, i)):
             need = [(wid, ln) for wid, lines in options[i].shipments for ln in lines]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen, LocalTime
@@ -22,11 +22,36 @@ class OrderLine(Frozen):
 
 class Order(Frozen):
     id: str = Field(min_length=1)
-    lines: list[OrderLine] = Field(min_length=1)
+    lines: list[OrderLine] = Field(
+        min_length=1, description="Lines naming the same SKU are one line: their sum."
+    )
     destination: Address
     deliver_by: date | None = None
     service_level: Literal["standard", "expedited", "overnight"] = "standard"
-    ordered_at: datetime | None = None
+    ordered_at: datetime | None = Field(
+        default=None,
+        description="With a UTC offset, or without one: the shipping warehouse's local time.",
+    )
+
+    @field_validator("lines")
+    @classmethod
+    def _one_line_per_sku(cls, lines: list[OrderLine]) -> list[OrderLine]:
+        qty: dict[str, int] = {}
+        for ln in lines:
+            qty[ln.sku] = qty.get(ln.sku, 0) + ln.quantity
+        if len(qty) == len(lines):
+            return lines
+        return [OrderLine(sku=sku, quantity=q) for sku, q in qty.items()]
+
+    def arrival_key(self) -> tuple[datetime, str]:
+        """First come, first served: the order time (one with an offset compared in UTC, a
+        naive one as written), orders without one first; then the id."""
+        t = self.ordered_at
+        if t is None:
+            return datetime.min, self.id
+        if t.tzinfo is not None:
+            t = t.astimezone(UTC).replace(tzinfo=None)
+        return t, self.id
 
 
 class Sku(Frozen):

@@ -32,7 +32,7 @@ class BoxType(Frozen):
     name: str = Field(min_length=1)
     inner: Dimensions
     outer: Dimensions
-    tare_weight: Mass = Mass(0)
+    tare_weight: Mass = Field(default=Mass(0), json_schema_extra={"default": "0 g"})
     max_gross_weight: PositiveMass
     cost: Decimal = Field(default=Decimal(0), ge=0)
     stock: int | None = Field(default=None, ge=0)

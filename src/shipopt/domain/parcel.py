@@ -80,7 +80,14 @@ class Parcel(Frozen):
 
     dimensions: Dimensions
     weight: PositiveMass
-    declared_value: Decimal | None = Field(default=None, ge=0)
+    declared_value: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        decimal_places=2,
+        description="Informational: carried with the parcel; no rate table prices declared-value "
+        "coverage, so it changes no price.",
+    )
     packaging: Literal["box", "pallet"] = "box"
     freight_class: FreightClass | None = Field(
         default=None, description="Pallets only; computed from density when omitted."

@@ -64,7 +64,7 @@ class VehicleType(Frozen):
 class Stop(Frozen):
     id: str = Field(min_length=1)
     place: Place = Place()
-    weight: Mass = Mass(0)
+    weight: Mass = Field(default=Mass(0), json_schema_extra={"default": "0 g"})
     volume_liters: Decimal = Field(default=Decimal(0), ge=0)
     parcels: int = Field(default=1, ge=0)
     service_minutes: Decimal = Field(default=Decimal(5), ge=0)

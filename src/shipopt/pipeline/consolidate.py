@@ -103,8 +103,8 @@ def consolidate(decisions: list[OrderDecision], day: Day) -> list[OrderDecision]
         dues = [due for i in ids if (due := orders[i].deliver_by) is not None]
         deliver_by = min(dues) if dues else None
         first = orders[ids[0]]
-        times = [t for i in ids if (t := orders[i].ordered_at) is not None]
-        ready = max(times) if times else None
+        timed = [orders[i] for i in ids if orders[i].ordered_at is not None]
+        ready = max(timed, key=Order.arrival_key).ordered_at if timed else None
         joint_order = first.model_copy(update={"deliver_by": deliver_by, "ordered_at": ready})
         try:
             choice, _ = ship_order(

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator
 from shipopt.batch.inputs import OrderBook
 from shipopt.batch.sourcing import source_nearest
 from shipopt.batch.sourcing_cost import source_by_cost
+from shipopt.calendar import zone_info
 from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
@@ -73,9 +74,17 @@ class OrderDecision(Frozen):
     total: Decimal = Decimal(0)
 
 
+class RowProblem(Frozen):
+    """An input row that names no order (so no order can carry its reason)."""
+
+    where: str
+    message: str
+
+
 class Plan(Frozen):
     orders: list[OrderDecision]
     strategy: str
+    row_problems: list[RowProblem] = []
 
 
 # restarts, the CP-SAT one-box proof, block fills and re-splits (PackOptions.extra_fills)
@@ -110,6 +119,7 @@ class PlanSettings:
 
     strategy: str = "cheapest"
     split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
+    max_bad_share: float = 0.2  # more rejected orders than this share stops the plan
     day: date = date(2026, 12, 1)  # the planned day: rates in force and default order time
     # a safety cap only: the restart count is the budget, so the plan does not depend on how
     # fast or busy the machine is
@@ -122,8 +132,14 @@ class PlanSettings:
     rate_tables: Path | None = None  # what each worker process loads
     executor: Literal["local", "ray"] = "local"  # local: a process pool of ``workers``
     ray_address: str | None = None  # join this Ray cluster (else a local Ray for the run)
+    # an order's service level -> the most transit (business) days it may take; absent: any
+    service_levels: tuple[tuple[str, int], ...] = (("expedited", 2), ("overnight", 1))
     route_iterations: int = 3000  # own-fleet search budget (deterministic), capped by the time
     route_time_limit: float = 20.0
+
+    def level_days(self, level: str) -> int | None:
+        """The most transit days an order of this service level may take (None: no limit)."""
+        return dict(self.service_levels).get(level)
 
 
 class PlanOptions(Frozen):
@@ -140,6 +156,17 @@ class PlanOptions(Frozen):
     )
     seed: int = Field(default=0, ge=0)
     day: date = Field(default=date(2026, 12, 1), description="The day planned.")
+    service_levels: dict[Literal["standard", "expedited", "overnight"], int] = Field(
+        default={"expedited": 2, "overnight": 1},
+        description="An order's service_level -> the most transit business days it may take "
+        "(a level not listed: no limit). When no service meets it, the fastest ships.",
+    )
+    max_bad_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Stop with an error when more than this share of the orders have bad rows.",
+    )
 
     @field_validator("strategy")
     @classmethod
@@ -157,6 +184,8 @@ class PlanOptions(Frozen):
         return PlanSettings(
             strategy=self.strategy,
             split_penalty=self.split_penalty,
+            max_bad_share=self.max_bad_share,
+            service_levels=tuple(sorted(self.service_levels.items())),
             day=self.day,
             seed=self.seed,
             pack_starts=starts,
@@ -245,7 +274,9 @@ def pack_basket(
     key = basket_key(lines)
     if key in cache.packings:
         return cache.packings[key]
-    items = _items(lines, skus)
+    # the canonical basket (one line per SKU, in SKU order): the packer depends on item order,
+    # so every order with this basket, in any process, gets the same packing
+    items = _items(tuple(OrderLine(sku=sku, quantity=q) for sku, q in key), skus)
     result: BasketPacking | str
     try:
         if settings.strategy == "no-cartonization":
@@ -318,6 +349,19 @@ def _carriers(settings: PlanSettings) -> list[str] | None:
     return [strategy.split(":", 1)[1]] if strategy.startswith("single-carrier:") else None
 
 
+def ready_time(order: Order, warehouse: Warehouse, ctx: QuoteContext, day: date) -> datetime:
+    """When the shipment is ready: its order time, but never before the plan's day (an order
+    placed earlier ships from the day's first hour at the warehouse); 09:00 without one."""
+    start = datetime.combine(day, time(0))
+    at = order.ordered_at
+    if at is None:
+        return datetime.combine(day, time(9))
+    if at.tzinfo is None:
+        return max(at, start)
+    tz = zone_info(ctx.directory.resolve(warehouse.postal_code).timezone, "warehouse")
+    return max(at, start.replace(tzinfo=tz))
+
+
 def ship_order(
     order: Order,
     warehouse: Warehouse,
@@ -331,11 +375,13 @@ def ship_order(
         shipment=Shipment(
             origin=Address(postal_code=warehouse.postal_code),
             destination=order.destination,
-            ship_at=order.ordered_at or datetime.combine(settings.day, time(9)),
+            ship_at=ready_time(order, warehouse, ctx, settings.day),
             parcels=list(packed.parcels),
         ),
         constraints=Constraints(
-            deliver_by=None if late_ok else order.deliver_by, carriers=_carriers(settings)
+            deliver_by=None if late_ok else order.deliver_by,
+            max_transit_days=None if late_ok else settings.level_days(order.service_level),
+            carriers=_carriers(settings),
         ),
         policy="fastest" if late_ok or settings.strategy == "fastest" else "cheapest",
     )
@@ -367,7 +413,8 @@ def decide_shipment(
         return f"shipment from {wid}: {packed}"
     try:
         c, why = ship_order(order, warehouse, packed, ctx, settings, late_ok=False)
-        if c is None and order.deliver_by is not None:  # late beats never
+        limited = settings.level_days(order.service_level) is not None
+        if c is None and (order.deliver_by is not None or limited):  # late beats never
             c, why = ship_order(order, warehouse, packed, ctx, settings, late_ok=True)
     except ShipoptError as exc:
         return f"shipment from {wid}: {exc}"
@@ -521,6 +568,7 @@ def plan_day(
     plan (that is how a job is cancelled). With a ``journal`` every decision is written as it is
     made; with ``resume`` too, decisions already in the journal (same inputs and settings) are
     taken from it instead of being made again."""
+    book.check_bad_share(settings.max_bad_share)
     pool = None
     if settings.executor == "local" and settings.workers > 1 and settings.rate_tables is not None:
         pool = _PoolRun(skus, boxes, warehouses, settings)
@@ -622,9 +670,7 @@ def _plan(
                 shipments=shipments,
                 total=sum((s.total for s in shipments), Decimal(0)),
             )
-    kept = {o.id for o in book.orders}
-    order_ids = [o.id for o in book.orders] + [oid for oid in book.rejected if oid not in kept]
-    ordered = [decided[oid] for oid in order_ids]
+    ordered = [decided[oid] for oid in book.input_order()]
     if settings.strategy == "full":
         from shipopt.pipeline.consolidate import Day, consolidate, go_freight
 
@@ -645,7 +691,8 @@ def _plan(
         ordered = assign_own_fleet(
             ordered, {o.id: o for o in book.orders}, warehouses, ctx.directory, settings
         )
-    return Plan(orders=ordered, strategy=settings.strategy)
+    rows = [RowProblem(where=p.where, message=p.message) for p in book.problems]
+    return Plan(orders=ordered, strategy=settings.strategy, row_problems=rows)
 
 
 def summarize(plan: Plan) -> dict[str, object]:
