@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from shipopt.cli.main import app
@@ -149,3 +150,62 @@ def test_ship_at_at_the_end_of_time_is_an_input_error() -> None:
     assert result.exit_code == 2, result.output
     assert "shipment.ship_at: must be between" in result.output
     assert "Traceback" not in result.output and "OverflowError" not in result.output
+
+
+QUICK = ["quote", "--from", "10001", "--to", "94105", "--weight", "5lb", "--dims", "12x10x8in"]
+
+
+def test_unknown_carrier_is_an_error_listing_the_known_ones() -> None:
+    result = runner.invoke(app, [*QUICK, "--carrier", "nosuch", *TABLES])
+    assert result.exit_code == 2, result.output
+    assert "constraints.carriers[0]: unknown carrier 'nosuch'" in result.output
+    assert "continental" in result.output and "nationalpost" in result.output
+    result = runner.invoke(app, [*QUICK, "--exclude-carrier", "nosuch", *TABLES])
+    assert result.exit_code == 2 and "constraints.exclude_carriers[0]" in result.output
+
+
+def test_deliver_by_before_the_ship_date_says_so() -> None:
+    args = [*QUICK, "--ship-at", "2026-12-01T10:00:00", "--deliver-by", "2026-11-30", *TABLES]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "2026-11-30 is before the ship date 2026-12-01" in result.output
+
+
+def test_markup_in_paths_and_messages_is_printed_as_written(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["quote", "[/x].json"])  # once a MarkupError and a traceback
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "[/x].json" in result.output
+    folder = tmp_path / "[red]x"
+    folder.mkdir()
+    result = runner.invoke(app, ["quote", str(folder / "missing.json")])
+    assert result.exit_code == 2 and "[red]x" in result.output
+
+
+def test_route_request_writes_its_plot_and_solution(tmp_path: Path) -> None:
+    sol, png = tmp_path / "r.sol", tmp_path / "r.png"
+    request = ROOT / "examples" / "routes.json"
+    result = runner.invoke(
+        app, ["route", "solve", str(request), "--plot", str(png), "--write-sol", str(sol)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = sol.read_text().splitlines()
+    assert lines[0].startswith("Route #1: ") and lines[-1].startswith("Cost ")
+    stops = len(json.loads(request.read_text())["stops"])
+    visited = [int(v) for ln in lines[:-1] for v in ln.split(":")[1].split()]
+    assert len(visited) == len(set(visited)) and all(1 <= v <= stops for v in visited)
+    assert png.stat().st_size > 1000
+
+
+def test_plan_run_help_lists_every_strategy() -> None:
+    result = runner.invoke(app, ["plan", "run", "--help"], env={"COLUMNS": "200"})
+    for name in ("cheapest", "fastest", "nearest-warehouse", "no-cartonization", "full"):
+        assert name in result.output, name
+
+
+@pytest.mark.parametrize("command", ["pack", "palletize", "quote"])
+def test_a_file_that_is_not_utf8_is_an_error(tmp_path: Path, command: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe{")
+    result = runner.invoke(app, [command, str(bad)])
+    assert result.exit_code == 2 and "not UTF-8" in result.output, result.output
+    assert "Traceback" not in result.output

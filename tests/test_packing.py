@@ -453,3 +453,18 @@ def test_balanced_split_keeps_every_unit_within_limits(
     assert len(groups) == k
     assert sorted(i.key for g in groups for i in g) == list(range(len(units)))
     assert all(sum(i.weight for i in g) <= 60 and sum(i.volume for i in g) <= 60 for g in groups)
+
+
+def test_a_unit_whose_boxes_are_out_of_stock_is_out_of_stock() -> None:
+    boxes = [dict(b) for b in BOXES]
+    boxes[2]["stock"] = 0  # L: the only box that takes an 18 in unit
+    _, res = pack(
+        [
+            {"sku": "LONG", "dimensions": "18x6x6 in", "weight": "2 lb"},
+            {"sku": "HUGE", "dimensions": "30x30x30 in", "weight": "1 lb"},
+        ],
+        boxes,
+    )
+    reasons = {u.sku: u.reason for u in res.unpacked}
+    assert reasons == {"LONG": UnpackedReason.OUT_OF_STOCK, "HUGE": UnpackedReason.TOO_LARGE}
+    assert "out of stock" in next(u.message for u in res.unpacked if u.sku == "LONG")

@@ -74,3 +74,11 @@ def test_bad_pallet() -> None:
                 }
             )
         )
+
+
+def test_duplicate_carton_ids_are_named_as_cartons() -> None:
+    carton = {"id": "C1", "dimensions": "20x20x20 in", "weight": "30 lb"}
+    with pytest.raises(ValidationError) as err:
+        PalletRequest.model_validate({"cartons": [carton, carton]})
+    assert "carton ids must be unique: C1" in str(err.value)
+    assert "item skus" not in str(err.value)

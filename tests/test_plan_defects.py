@@ -184,3 +184,8 @@ def test_service_level_limits_transit_days(tmp_path: Path, ctx: QuoteContext) ->
     # the strategy file maps the levels: overnight mapped to 5 days ships on ground
     loose = _plan(folder, ctx, service_levels=(("overnight", 5),))
     assert {o.order_id: o.shipments[0] for o in loose.orders}["S-2"] == by_id["S-1"]
+
+
+def test_single_carrier_of_an_unknown_carrier_is_refused(tmp_path: Path, ctx: QuoteContext) -> None:
+    with pytest.raises(InputError, match="unknown carrier 'nosuch'; known: continental"):
+        _plan(_day(tmp_path), ctx, strategy="single-carrier:nosuch")

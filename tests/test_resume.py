@@ -71,3 +71,22 @@ def test_a_journal_of_other_settings_is_not_reused(tmp_path: Path) -> None:
     assert Journal(path, "run-b").load() == {}
     path.write_text(path.read_text() + '{"key": "O2|W", "decis')  # torn last line
     assert Journal(path, "run-a").load() == {"O1|W": "shipment from W: nope"}
+
+
+def test_the_fingerprint_ignores_how_the_plan_is_computed() -> None:
+    from dataclasses import replace
+
+    from shipopt.batch.inputs import OrderBook
+    from shipopt.batch.journal import run_fingerprint
+    from shipopt.pipeline.plan import PlanSettings
+
+    base = PlanSettings()
+    same = [
+        replace(base, executor="ray"),
+        replace(base, executor="ray", ray_address="ray://10.0.0.1:10001", workers=8),
+        replace(base, workers=2, rate_tables=Path("elsewhere")),
+    ]
+    book = OrderBook()
+    expected = run_fingerprint(book, {}, [], [], base)
+    assert all(run_fingerprint(book, {}, [], [], s) == expected for s in same)
+    assert run_fingerprint(book, {}, [], [], replace(base, seed=1)) != expected

@@ -93,8 +93,10 @@ def run_fingerprint(
     boxes: list[BoxType],
     settings: PlanSettings,
 ) -> str:
-    """What a plan's decisions depend on (not the number of workers: plans do not)."""
-    knobs = {k: v for k, v in asdict(settings).items() if k not in ("workers", "rate_tables")}
+    """What a plan's decisions depend on: not how they are computed (workers, executor, Ray
+    address, where the workers load the tables), since the plan is the same either way."""
+    how = ("workers", "rate_tables", "executor", "ray_address")
+    knobs = {k: v for k, v in asdict(settings).items() if k not in how}
     return fingerprint(
         [o.model_dump(mode="json") for o in book.orders],
         [s.model_dump(mode="json") for s in skus.values()],

@@ -10,6 +10,7 @@ from typing import NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from shipopt.errors import Problem, ShipoptError, problems_from_validation
 from shipopt.units import UnitError
@@ -21,7 +22,7 @@ def fail(problems: list[Problem], title: str = "error") -> NoReturn:
     err_console.print(
         f"[bold red]{title}[/]: {len(problems)} problem(s)"
         if len(problems) > 1
-        else f"[bold red]{title}[/]: {problems[0]}"
+        else f"[bold red]{title}[/]: {escape(str(problems[0]))}"
     )
     if len(problems) > 1:
         for p in problems:
@@ -47,6 +48,8 @@ def load_json(path: str, reader: Callable[[str], str]) -> object:
         text = reader(path)
     except OSError as exc:
         fail([Problem(path, f"cannot read: {exc.strerror or exc}")])
+    except UnicodeDecodeError as exc:
+        fail([Problem(path, f"not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8")])
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

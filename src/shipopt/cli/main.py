@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -28,6 +29,7 @@ from shipopt.packing.cartonize import cartonize
 from shipopt.packing.checker import check_pack_result
 from shipopt.packing.instances import read_bpplib
 from shipopt.packing.pallets import PalletRequest, pallet_box, palletize
+from shipopt.pipeline.plan import STRATEGIES
 from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.ratetables.loader import load_directory
 from shipopt.settings import Settings
@@ -141,7 +143,7 @@ def rates_validate(directory: Annotated[Path, typer.Argument(help="Rate-table fo
     """Check every rate table in a folder and print every problem."""
     with user_errors():
         services = load_directory(directory)
-    console.print(f"[green]ok[/]: {len(services)} service version(s) in {directory}")
+    console.print(f"[green]ok[/]: {len(services)} service version(s) in {escape(str(directory))}")
 
 
 @rates_app.command("list")
@@ -170,7 +172,7 @@ def rates_list(
     for col in columns:
         table.add_column(col)
     for row in rows:
-        table.add_row(*(str(row[c] or "") for c in columns))
+        table.add_row(*(escape(str(row[c] or "")) for c in columns))
     console.print(table)
 
 
@@ -184,8 +186,8 @@ def _pack_table(result: PackResult) -> None:
             counts[p.sku] = counts.get(p.sku, 0) + 1
         table.add_row(
             str(i),
-            b.box,
-            ", ".join(f"{k} x{v}" for k, v in counts.items()),
+            escape(b.box),
+            escape(", ".join(f"{k} x{v}" for k, v in counts.items())),
             f"{b.gross_weight.to('lb').quantize(Decimal('0.01'))} lb",
             f"{float(b.fill_rate):.1%}",
             str(b.box_cost),
@@ -194,7 +196,8 @@ def _pack_table(result: PackResult) -> None:
     console.print(table)
     for u in result.unpacked:
         console.print(
-            f"[yellow]unpacked[/] {u.sku} #{u.unit}: {u.reason.value}: {u.message}", highlight=False
+            f"[yellow]unpacked[/] {escape(u.sku)} #{u.unit}: {u.reason.value}: {escape(u.message)}",
+            highlight=False,
         )
     console.print(
         f"{len(result.boxes)} box(es), objective {result.objective}, {result.starts} start(s), "
@@ -239,7 +242,7 @@ def _plot(boxes: list[PackedBox], path: Path, inner: dict[str, Dimensions]) -> N
         for k, v in inner.items()
     }
     plot_boxes(boxes, path, dims)
-    console.print(f"plot: {path}")
+    console.print(f"plot: {escape(str(path))}")
 
 
 @app.command("palletize")
@@ -271,7 +274,10 @@ def palletize_cmd(
             )
         console.print(table)
         for u in result.unplaced:
-            console.print(f"[yellow]not placed[/] {u.sku} #{u.unit}: {u.message}", highlight=False)
+            console.print(
+                f"[yellow]not placed[/] {escape(u.sku)} #{u.unit}: {escape(u.message)}",
+                highlight=False,
+            )
     if plot is not None:
         box = pallet_box(request.pallet)
         _plot([p.load for p in result.pallets], plot, {box.name: box.inner})
@@ -337,7 +343,7 @@ def sample_orders(
 
     paths = write_sample(sample_day(default_zip_directory(), n, seed, local_share=local_share), out)
     for key, path in paths.items():
-        console.print(f"{key}: {path}")
+        console.print(f"{key}: {escape(str(path))}")
 
 
 plan_app = typer.Typer(help="Batch planning: a day of orders in, a plan out.", no_args_is_help=True)
@@ -414,9 +420,7 @@ def plan_run(
     out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
     strategy: Annotated[
         str | None,
-        typer.Option(
-            help="cheapest, fastest, nearest-warehouse, no-cartonization, single-carrier:NAME."
-        ),
+        typer.Option(help=", ".join(STRATEGIES).replace("<carrier>", "NAME") + "."),
     ] = None,
     config: ConfigOpt = None,
     pack_effort: EffortOpt = None,
@@ -477,11 +481,12 @@ def plan_run(
 
         paths.update(write_charts(plan, out, {o.id: o for o in book.orders}, stores, ctx.directory))
     except ImportError:
-        console.print("[yellow]charts skipped[/]: pip install 'shipopt[plot]' for PNG charts")
-    console.print(paths["summary"].read_text(), highlight=False)
+        console.print("[yellow]charts skipped[/]: pip install 'shipopt\\[plot]' for PNG charts")
+    console.print(paths["summary"].read_text(), highlight=False, markup=False)
     for bad in book.problems:
-        console.print(f"[yellow]row without an order[/]: {bad}", highlight=False)
-    console.print(f"plan: {out} ({', '.join(sorted(p.name for p in paths.values()))})")
+        console.print(f"[yellow]row without an order[/]: {escape(str(bad))}", highlight=False)
+    names = ", ".join(sorted(p.name for p in paths.values()))
+    console.print(f"plan: {escape(str(out))} ({escape(names)})")
 
 
 @plan_app.command("compare")
@@ -528,7 +533,7 @@ def plan_compare(
     for col in rows[0]:
         table.add_column(col)
     for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
+        table.add_row(*(escape(str(v)) for v in row.values()))
     console.print(table)
     out.mkdir(parents=True, exist_ok=True)
     (out / "compare.json").write_text(json.dumps(rows, indent=1) + "\n")
@@ -536,7 +541,7 @@ def plan_compare(
     (out / "compare.md").write_text(
         header + "".join("| " + " | ".join(str(v) for v in r.values()) + " |\n" for r in rows)
     )
-    console.print(f"results: {out}")
+    console.print(f"results: {escape(str(out))}")
 
 
 @app.command("demo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shipopt.domain.quote import QuoteResponse
@@ -29,15 +30,17 @@ def quote_tables(response: QuoteResponse, console: Console) -> None:
     breakdown.add_column("service")
     breakdown.add_column("breakdown")
     for r in response.rates:
-        breakdown.add_row(r.key, " + ".join(f"{c.description} {c.amount}" for c in r.charges))
+        breakdown.add_row(
+            escape(r.key), escape(" + ".join(f"{c.description} {c.amount}" for c in r.charges))
+        )
     console.print(breakdown)
     if response.ineligible:
         inel = Table(title="Ineligible")
         for col in ("service", "reason", "why"):
             inel.add_column(col)
         for x in response.ineligible:
-            inel.add_row(f"{x.carrier}/{x.service}", x.reason.value, x.message)
+            inel.add_row(escape(f"{x.carrier}/{x.service}"), x.reason.value, escape(x.message))
         console.print(inel)
-    console.print(f"[bold]{response.explanation}[/]", highlight=False)
+    console.print(f"[bold]{escape(response.explanation)}[/]", highlight=False)
     if any(r.guaranteed for r in response.rates):
         console.print("* guaranteed service", style="dim")

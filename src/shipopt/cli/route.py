@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.domain.routing import RoutingRequest, RoutingResult
 from shipopt.errors import Problem
 from shipopt.pipeline.route import plan_routes
+from shipopt.routing.build import place_points
 from shipopt.routing.data import RouteSet
 from shipopt.routing.evaluate import Evaluation
 from shipopt.routing.instances import Instance, Rounding, read_solomon, read_vrplib, write_sol
@@ -50,7 +52,37 @@ def _plot_xy(
     ax.set_title(title, fontsize=10)
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    console.print(f"plot: {path}")
+    console.print(f"plot: {escape(str(path))}")
+
+
+def _write_request_sol(path: Path, request: RoutingRequest, result: RoutingResult) -> None:
+    """VRPLIB-style solution of a request: stops numbered by their place in ``stops`` (from 1)."""
+    number = {s.id: k for k, s in enumerate(request.stops, 1)}
+    lines = [
+        f"Route #{k}: {' '.join(str(number[v.stop]) for v in r.visits)}"
+        for k, r in enumerate((r for r in result.routes if r.visits), 1)
+    ]
+    lines.append(f"Cost {result.total_cost}")
+    path.write_text("\n".join(lines) + "\n")
+    console.print(f"solution: {escape(str(path))}")
+
+
+def _plot_request(path: Path, request: RoutingRequest, result: RoutingResult) -> None:
+    places = [d.place for d in request.depots] + [s.place for s in request.stops]
+    if any(p.coordinates is None and p.postal_code is None for p in places):
+        fail([Problem("--plot", "needs coordinates or a postal code for every depot and stop")])
+    with user_errors():
+        points = place_points(request, None)
+    coords = [(float(lon), float(lat)) for lat, lon in points]
+    row = {d.id: k for k, d in enumerate(request.depots)}
+    row.update({s.id: len(request.depots) + k for k, s in enumerate(request.stops)})
+    routes = [
+        [row[r.depot], *(row[v.stop] for v in r.visits), row[r.depot]]
+        for r in result.routes
+        if r.visits
+    ]
+    title = f"{len(routes)} route(s), cost {result.total_cost}"
+    _plot_xy(coords, routes, list(range(len(request.depots))), path, title)
 
 
 def _show_request(result: RoutingResult) -> None:
@@ -62,18 +94,18 @@ def _show_request(result: RoutingResult) -> None:
         for col in ("stop", "arrival", "service start", "departure"):
             table.add_column(col)
         for v in r.visits:
-            table.add_row(v.stop, str(v.arrival), str(v.service_start), str(v.departure))
+            table.add_row(escape(v.stop), str(v.arrival), str(v.service_start), str(v.departure))
         console.print(table)
     for d in result.dropped:
         console.print(
-            f"[yellow]dropped[/] {d.stop}: {d.reason}"
+            f"[yellow]dropped[/] {escape(d.stop)}: {escape(d.reason)}"
             + (f" (penalty {d.penalty})" if d.penalty else ""),
             highlight=False,
         )
     state = (
         "[green]feasible[/]"
         if result.feasible
-        else f"[red]infeasible[/]: {'; '.join(result.violations)}"
+        else f"[red]infeasible[/]: {escape('; '.join(result.violations))}"
     )
     console.print(
         f"total cost {result.total_cost}, {result.total_distance_km} km, "
@@ -93,7 +125,7 @@ def _show_instance(inst: Instance, routes: RouteSet, ev: Evaluation) -> None:
     state = (
         "[green]feasible[/]"
         if ev.feasible
-        else f"[red]infeasible[/]: {'; '.join(ev.violations[:5])}"
+        else f"[red]infeasible[/]: {escape('; '.join(ev.violations[:5]))}"
     )
     console.print(
         f"{inst.name}: cost {ev.cost / scale:g} ({inst.rounding} arithmetic), "
@@ -114,7 +146,11 @@ def route_solve(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     plot: Annotated[Path | None, typer.Option(help="Draw the routes to this PNG.")] = None,
     write_solution: Annotated[
-        Path | None, typer.Option("--write-sol", help="Instances: VRPLIB .sol file.")
+        Path | None,
+        typer.Option(
+            "--write-sol",
+            help="VRPLIB .sol file (for a request: stops numbered by their place in stops).",
+        ),
     ] = None,
 ) -> None:
     """Plan routes: which stops each vehicle serves, in what order and when; which are dropped."""
@@ -135,6 +171,10 @@ def route_solve(
             typer.echo(result.model_dump_json(indent=2))
         else:
             _show_request(result)
+        if write_solution is not None:
+            _write_request_sol(write_solution, request, result)
+        if plot is not None:
+            _plot_request(plot, request, result)
         return
     with user_errors():
         if source.suffix == ".vrp":

@@ -75,6 +75,24 @@ class PackOptions(Frozen):
     )
 
 
+MAX_PACK_UNITS = 10_000  # units in one packing problem: the time limit holds up to here
+
+
+def check_unit_count(quantities: list[int], what: str = "units") -> None:
+    """A ValueError when the total is over :data:`MAX_PACK_UNITS`."""
+    total = sum(quantities)
+    if total > MAX_PACK_UNITS:
+        raise ValueError(
+            f"{total} {what} in all is over the limit of {MAX_PACK_UNITS} in one request; "
+            "split it into several"
+        )
+
+
+def twice(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({n for n in names if n in seen or seen.add(n)})  # type: ignore[func-returns-value]
+
+
 class PackRequest(Frozen):
     items: list[Item] = Field(min_length=1, max_length=2000)
     boxes: list[BoxType] = Field(min_length=1, max_length=200)
@@ -86,9 +104,10 @@ class PackRequest(Frozen):
             ("box names", [b.name for b in self.boxes]),
             ("item skus", [i.sku for i in self.items]),
         ):
-            dup = sorted({n for n in names if names.count(n) > 1})
+            dup = twice(names)
             if dup:
                 raise ValueError(f"{what} must be unique: {', '.join(dup)}")
+        check_unit_count([i.quantity for i in self.items], "item units")
         return self
 
 

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from shipopt.domain.address import Address
 from shipopt.domain.base import Frozen
-from shipopt.domain.packing import BoxType, Item, PackOptions
+from shipopt.domain.packing import BoxType, Item, PackOptions, check_unit_count
 from shipopt.domain.parcel import Parcel
 
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
@@ -59,4 +59,5 @@ class Shipment(Frozen):
             raise ValueError("give either parcels or items (with boxes), not both and not neither")
         if self.items and not self.boxes:
             raise ValueError("items need a box catalog (boxes)")
+        check_unit_count([i.quantity for i in self.items], "item units")
         return self

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -42,6 +42,9 @@ MERGE_PAIRS = 4  # the least-filled pairs of boxes tried for a shuffled merge
 REPARTITIONS = 8  # random balanced splits (at most one per restart) per box type for one fewer
 RESPLIT_TYPES = 3  # the best-ranked box types tried for the re-split
 BLOCK_MIN_UNITS = 4  # block fills run when some unit repeats this often
+SLICE_UNITS = 200  # a longer list is offered to one box only up to twice its volume and payload
+RUSH_SHARE = 0.3  # a rushed box costs about this share of a searched one (per unit)
+OUTPUT_SECONDS_PER_UNIT = 25e-6  # building the answer, per unit
 FIRST_BLOCKS = 6  # block loadings started from each of this many largest first blocks
 
 
@@ -151,23 +154,54 @@ class _Search:
         self.stock = stock
         self._single: dict[tuple[tuple[int, ...], tuple[Merit, ...]], tuple[int, Bin] | None] = {}
         self._blocked: dict[tuple[int, tuple[int, ...]], tuple[Bin, list[PItem]] | None] = {}
+        self.deadline = float("inf")  # past it, every loop stops and construction rushes
+
+    def expired(self) -> bool:
+        return time.perf_counter() > self.deadline
 
     def fill(self, b: int, items: list[PItem], merit: Merit) -> tuple[Bin | None, list[PItem]]:
         """One box of type ``b`` filled from ``items`` (extreme points in the given order); when
         units are left and some units repeat, also blocks of identical units first, and the
         fuller box wins."""
         W, D, H = self.catalog.dims[b]
+        items, rest = self._slice(b, items)
         bins, left = pack_sequence(
             items, W, D, H, self.catalog.capacity[b], self.support, merit, max_bins=1
         )
-        if left and merit != "first" and self.extra:
+        left += rest
+        if left and merit != "first" and self.extra and not self.expired():
             key = (b, tuple(sorted(i.key for i in items)))
             if key not in self._blocked:  # restarts ask again with the same units in new orders
                 self._blocked[key] = self.fill_blocks(b, items)
             blocked = self._blocked[key]
             if blocked is not None and (not bins or blocked[0].volume > bins[0].volume):
-                return blocked
+                return blocked[0], blocked[1] + rest
         return (bins[0] if bins else None), left
+
+    def _slice(
+        self, b: int, items: list[PItem], least: int = SLICE_UNITS, times: int = 2
+    ) -> tuple[list[PItem], list[PItem]]:
+        """A long list is offered to one box only as far as ``times`` its volume and payload (at
+        least ``least`` units): filling one box never scans thousands of units."""
+        if len(items) <= least:
+            return items, []
+        room, payload = times * self.catalog.volume[b], times * self.catalog.capacity[b]
+        volume = weight = 0
+        for n, item in enumerate(items):
+            volume += item.volume
+            weight += item.weight
+            if n >= least and (volume > room or weight > payload):
+                return items[:n], items[n:]
+        return items, []
+
+    def rush(self, b: int, items: list[PItem]) -> tuple[Bin | None, list[PItem]]:
+        """Out of time: one box of type ``b`` by first fit over about one box of the units."""
+        W, D, H = self.catalog.dims[b]
+        head, rest = self._slice(b, items, 1, 1)
+        bins, left = pack_sequence(
+            head, W, D, H, self.catalog.capacity[b], self.support, "first", max_bins=1
+        )
+        return (bins[0] if bins else None), left + rest
 
     def fill_blocks(self, b: int, items: list[PItem]) -> tuple[Bin, list[PItem]] | None:
         """Identical plain units as grid blocks (simple-block loading, ``blocks.load``), then the
@@ -258,6 +292,7 @@ class _Search:
         used = [0] * len(self.catalog.boxes)
         remaining = list(items)
         boxes: list[tuple[int, Bin]] = []
+        started = time.perf_counter()
         while remaining:
             options = []
             in_stock = [
@@ -265,6 +300,16 @@ class _Search:
                 for b in range(len(self.catalog.boxes))
                 if self.stock[b] is None or used[b] < self.stock[b]  # type: ignore[operator]
             ]
+            if in_stock and self._rushed(started, len(items) - len(remaining), len(remaining)):
+                # out of time (or soon): the roomiest box in stock, first fit, until done
+                b = max(in_stock, key=lambda b: (self.catalog.volume[b], -b))
+                bn, left = self.rush(b, remaining)
+                if bn is None:
+                    return Packed(boxes), remaining
+                used[b] += 1
+                boxes.append((b, bn))
+                remaining = left
+                continue
             if not by_ratio:
                 # a box that takes everything left wins, best ranked first: try those that
                 # could (by weight and volume) in rank order and stop at the first that does
@@ -313,6 +358,16 @@ class _Search:
             remaining = left
         return Packed(boxes), []
 
+    def _rushed(self, started: float, placed: int, remaining: int) -> bool:
+        """Past the deadline, or so near it that the units left, at the rate so far (a rush
+        costs about a tenth of it), would run past it."""
+        now = time.perf_counter()
+        if now > self.deadline:
+            return True
+        if not placed or self.deadline == float("inf"):
+            return False
+        return now + (now - started) / placed * remaining * RUSH_SHARE > self.deadline
+
     def _within_stock(self, boxes: list[tuple[int, Bin]]) -> bool:
         for b, limit in enumerate(self.stock):
             if limit is not None and sum(1 for bb, _ in boxes if bb == b) > limit:
@@ -349,6 +404,8 @@ class _Search:
             if payload <= self.catalog.capacity[b] and volume <= self.catalog.volume[b]
         ]
         for b in sorted(roomy, key=lambda b: self.box_rank(b, payload)):
+            if self.expired():
+                return None
             for order in orders:
                 for merit in merits:
                     bn, left = self.fill(b, order, merit)
@@ -385,6 +442,8 @@ class _Search:
             order = sorted(range(len(boxes)), key=lambda k: boxes[k][1].volume)
             for ai in range(len(order)):
                 for bi in range(ai + 1, len(order)):
+                    if time.perf_counter() > deadline:
+                        break
                     i, j = order[ai], order[bi]
                     items = [p.item for p in boxes[i][1].placed] + [
                         p.item for p in boxes[j][1].placed
@@ -513,9 +572,10 @@ class _Search:
 
 def _orders(
     items: list[PItem], rng: random.Random, starts: int, by_cost: bool
-) -> list[tuple[list[PItem], Merit]]:
-    """Start plans: sorted orders by several keys under both merits, then seeded perturbations.
-    With the cost objective every plan appears twice (the search alternates construction rules)."""
+) -> Iterator[tuple[list[PItem], Merit]]:
+    """Start plans, made as they are asked for: sorted orders by several keys under both merits,
+    then seeded perturbations. With the cost objective every plan appears twice (the search
+    alternates construction rules)."""
     keys = [
         lambda i: (-i.volume, i.key),
         lambda i: (-max(i.rots[0]), -i.volume, i.key),
@@ -523,15 +583,18 @@ def _orders(
         lambda i: (-sorted(i.rots[0])[1] * sorted(i.rots[0])[2], i.key),
         lambda i: (-i.weight, -i.volume, i.key),
     ]
-    plans: list[tuple[list[PItem], Merit]] = []
+    made = 0
     merits: tuple[Merit, ...] = ("dbl", "contact")
     for sorted_merit in merits:
         for k in keys:
-            plans.append((sorted(items, key=k), sorted_merit))
+            plan = (sorted(items, key=k), sorted_merit)
+            for _ in range(2 if by_cost else 1):
+                if made == starts:
+                    return
+                made += 1
+                yield plan
     base = sorted(items, key=keys[0])
-    if by_cost:
-        plans = [p for pair in zip(plans, [(o, m) for o, m in plans], strict=True) for p in pair]
-    while len(plans) < starts:
+    while made < starts:
         # perturbed volume order: swap neighbours at random
         order = list(base)
         for _ in range(max(1, len(order) // 3)):
@@ -546,8 +609,8 @@ def _orders(
                 )
                 for i in order
             ]
-        plans.append((order, merit))
-    return plans[:starts]
+        made += 1
+        yield order, merit
 
 
 def _balanced_split(
@@ -619,6 +682,10 @@ def cartonize(
             units.append(unit)
             p = _pitem(key, line, g)
             reason = _fits_some_box(p, catalog, usable)
+            if reason is not None and len(usable) < len(request.boxes):
+                every = list(range(len(request.boxes)))
+                if _fits_some_box(p, catalog, every) is None:  # a box would take it: none left
+                    reason = UnpackedReason.OUT_OF_STOCK
             if reason is not None:
                 unpacked.append(
                     UnpackedItem(
@@ -639,6 +706,9 @@ def cartonize(
         opts.exact_check,
         opts.extra_fills,
     )
+    # the search stops early enough to leave time for building the answer (about 25 us a unit)
+    search.deadline = deadline - min(OUTPUT_SECONDS_PER_UNIT * len(items), opts.time_limit / 2)
+    deadline = search.deadline
     rng = random.Random(opts.seed)
     best: Packed | None = None
     best_left: list[PItem] = []
@@ -719,6 +789,8 @@ def _box_lower_bound(items: list[PItem], catalog: Catalog, usable: list[int]) ->
 
 
 def _why(reason: UnpackedReason, n_boxes: int) -> str:
+    if reason == UnpackedReason.OUT_OF_STOCK:
+        return "every box type that could take it is out of stock"
     if reason == UnpackedReason.TOO_LARGE:
         return f"larger than every box in the catalog ({n_boxes}) in every allowed orientation"
     return "heavier than any box that it fits can carry"

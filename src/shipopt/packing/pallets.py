@@ -11,10 +11,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from shipopt.domain.base import Frozen
-from shipopt.domain.packing import BoxType, Item, PackedBox, PackOptions, PackRequest, UnpackedItem
+from shipopt.domain.packing import (
+    BoxType,
+    Item,
+    PackedBox,
+    PackOptions,
+    PackRequest,
+    UnpackedItem,
+    check_unit_count,
+    twice,
+)
 from shipopt.domain.parcel import Dimensions, Parcel, PositiveLength, PositiveMass
 from shipopt.packing.cartonize import cartonize
 from shipopt.units import Length, Mass
@@ -42,6 +51,17 @@ class Carton(Frozen):
 
 class PalletRequest(Frozen):
     cartons: list[Carton] = Field(min_length=1, max_length=5000)
+
+    @field_validator("cartons")
+    @classmethod
+    def _unique_ids(cls, cartons: list[Carton]) -> list[Carton]:
+        ids = [c.id for c in cartons]
+        repeated = twice(ids)
+        if repeated:
+            raise ValueError(f"carton ids must be unique: {', '.join(repeated)} listed twice")
+        check_unit_count([c.quantity for c in cartons], "cartons")
+        return cartons
+
     pallet: PalletType = PalletType()
     support: Decimal = Field(default=Decimal("0.75"), ge=0, le=1)
     time_limit: float = Field(default=2.0, gt=0, le=600)

@@ -569,6 +569,12 @@ def plan_day(
     made; with ``resume`` too, decisions already in the journal (same inputs and settings) are
     taken from it instead of being made again."""
     book.check_bad_share(settings.max_bad_share)
+    only = _carriers(settings)
+    known = sorted({k.split("/", 1)[0] for k in ctx.registry.keys})
+    if only is not None and only[0] not in known:
+        raise InputError(
+            Problem("strategy", f"unknown carrier {only[0]!r}; known: {', '.join(known)}")
+        )
     pool = None
     if settings.executor == "local" and settings.workers > 1 and settings.rate_tables is not None:
         pool = _PoolRun(skus, boxes, warehouses, settings)

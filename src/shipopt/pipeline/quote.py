@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -229,11 +230,43 @@ def _reject(ineligible: list[Ineligible], service: Service, reason: Reason, mess
     )
 
 
+def check_constraints(request: QuoteRequest, keys: Sequence[str], lane: Lane) -> None:
+    """An InputError for a carrier or service the tables do not have (listing the known ones),
+    or a deliver-by date before the day the shipment is ready."""
+    c = request.constraints
+    problems: list[Problem] = []
+    named = c.carriers or c.exclude_carriers or c.services or c.exclude_services
+    carriers = sorted({k.split("/", 1)[0] for k in keys}) if named else []
+    for name, values, known, what in (
+        ("carriers", c.carriers or [], carriers, "carrier"),
+        ("exclude_carriers", c.exclude_carriers, carriers, "carrier"),
+        ("services", c.services or [], keys, "service"),
+        ("exclude_services", c.exclude_services, keys, "service"),
+    ):
+        for i, value in enumerate(values):
+            if value not in known:
+                shown = value if len(value) <= 40 else value[:40] + "..."
+                problems.append(
+                    Problem(
+                        f"constraints.{name}[{i}]",
+                        f"unknown {what} {shown!r}; known: {', '.join(sorted(known))}",
+                    )
+                )
+    ready = lane.ready_local.date()
+    if c.deliver_by is not None and c.deliver_by < ready:
+        problems.append(
+            Problem("constraints.deliver_by", f"{c.deliver_by} is before the ship date {ready}")
+        )
+    if problems:
+        raise InputError(problems)
+
+
 def plan_services(
     request: QuoteRequest, ctx: QuoteContext, lane: Lane
 ) -> tuple[list[ServicePlan], list[Ineligible]]:
     """Every service: the version in force on its ship date, served lane, zone and dates."""
     registry = ctx.registry
+    check_constraints(request, registry.keys, lane)
     plans: list[ServicePlan] = []
     ineligible: list[Ineligible] = []
     handling = request.shipment.handling_days

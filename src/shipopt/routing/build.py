@@ -52,7 +52,8 @@ def _int(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def _points(request: RoutingRequest, directory: ZipDirectory | None) -> np.ndarray:
+def place_points(request: RoutingRequest, directory: ZipDirectory | None) -> np.ndarray:
+    """(lat, lon) of every depot then every stop, in request order."""
     places = [("depots", k, d.place) for k, d in enumerate(request.depots)]
     places += [("stops", k, s.place) for k, s in enumerate(request.stops)]
     out = np.zeros((len(places), 2))
@@ -129,7 +130,7 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
         distance = np.vectorize(lambda v: _int(v * 1000), otypes=[np.int64])(km)
         duration = np.vectorize(lambda v: _int(v * 60), otypes=[np.int64])(minutes)
     else:
-        coords = _points(request, directory)
+        coords = place_points(request, directory)
         miles = distance_miles_many(
             coords[:, None, 0], coords[:, None, 1], coords[None, :, 0], coords[None, :, 1]
         )
