@@ -123,8 +123,8 @@ def test_several_time_windows_go_to_ortools() -> None:
     assert result.solver == "ortools" and ev.feasible
     visit = next(v for r in ev.routes for v in r.visits if v.location == 1)
     assert 0 <= visit.start <= 10 or 400 <= visit.start <= 500
-    refused, _ = solve(multi, "pyvrp", 0.2, 0)
-    assert "more than one time window" in refused.failure
+    with pytest.raises(InputError, match="pyvrp cannot take this request: a stop has more"):
+        solve(multi, "pyvrp", 0.2, 0)  # refused up front, not "solved" by dropping every stop
 
 
 def test_evaluator_reports_each_violation() -> None:
@@ -348,15 +348,8 @@ def test_pickup_and_delivery_pairs() -> None:
     order = [v.stop for v in result.routes[0].visits]
     assert order.index("P1") < order.index("S1")
     assert not (order.index("P1") < order.index("S2") < order.index("S1"))
-    refused, _ = solve(
-        __import__("shipopt.routing.build", fromlist=["build"])
-        .build(RoutingRequest.model_validate(req))
-        .data,
-        "pyvrp",
-        0.2,
-        0,
-    )
-    assert "pickup-and-delivery" in refused.failure
+    with pytest.raises(InputError, match="pickup-and-delivery"):
+        plan_routes(RoutingRequest.model_validate({**req, "solver": "pyvrp"}))
 
 
 def test_evaluator_checks_pairs() -> None:
@@ -378,3 +371,109 @@ def test_bad_pairs(ref: str, message: str) -> None:
     ]
     with pytest.raises(InputError, match=message):
         plan_routes(RoutingRequest.model_validate(request(stops=stops)))
+
+
+def _waiting_route_data(max_duration: int) -> RoutingData:
+    """A depot, A (10 min away, open all day) and B (10 min from A, open 12:00-12:30 only): served
+    as early as possible from an 8:00 start the route waits at B for hours; leaving at 11:35 it
+    lasts 50 minutes (10 + 5 service + 10 + 5 service + 20 back)."""
+    minutes = 60
+    dur = np.array([[0, 10, 20], [10, 0, 10], [20, 10, 0]], dtype=np.int64) * minutes
+    vt = VehicleTypeData(
+        count=1, capacity=(10,), start=0, end=0, fixed_cost=0, unit_distance_cost=0,
+        unit_duration_cost=1, shift_start=8 * 3600, shift_end=18 * 3600, max_duration=max_duration,
+    )  # fmt: skip
+    return RoutingData(
+        n_depots=1,
+        distance=dur.copy(),
+        duration=dur,
+        demand=np.array([[0], [1], [1]], dtype=np.int64),
+        service=np.array([0, 300, 300], dtype=np.int64),
+        windows=[((0, HORIZON),), ((8 * 3600, 18 * 3600),), ((12 * 3600, 12 * 3600 + 1800),)],
+        required=np.array([False, True, True]),
+        penalty=np.zeros(3, dtype=np.int64),
+        vehicle_types=[vt],
+    )
+
+
+def test_schedule_leaves_as_late_as_the_windows_allow() -> None:
+    data = _waiting_route_data(max_duration=3600)
+    ev = evaluate(data, RouteSet((Route(0, (1, 2)),), (), "check"))
+    assert ev.feasible, ev.violations  # the earliest schedule lasted 4 h 20 min, over 1 h
+    (route,) = ev.routes
+    assert route.departure == 11 * 3600 + 35 * 60 and route.duration == 50 * 60
+    assert route.visits[1].start == 12 * 3600  # no wait at B
+
+
+@pytest.mark.parametrize("solver", ["ortools", "pyvrp", "auto"])
+def test_every_backend_keeps_the_duration_limit(solver: str) -> None:
+    data = _waiting_route_data(max_duration=3600)
+    _, ev = solve(data, solver, 1.0, 0)  # type: ignore[arg-type]
+    assert ev.feasible, ev.violations
+    assert all(r.duration <= 3600 for r in ev.routes)
+
+
+def test_an_answer_breaking_route_constraints_is_never_returned() -> None:
+    data = _waiting_route_data(max_duration=40 * 60)  # too short for A and B together
+    _, ev = solve(data, "ortools", 1.0, 0)
+    assert not any(v.startswith("route ") for v in ev.violations), ev.violations
+    assert all(r.duration <= 40 * 60 for r in ev.routes)
+    assert ev.dropped  # what cannot be served within the limit is reported dropped
+
+
+def test_a_broken_answer_is_replaced_by_a_keeping_construction() -> None:
+    from shipopt.routing.solve import _checked
+
+    data = _waiting_route_data(max_duration=30 * 60)  # A alone fits (25 min), A and B do not
+    broken = RouteSet((Route(0, (1, 2)),), (), "pyvrp")
+    routes, ev = _checked(data, broken, evaluate(data, broken))
+    assert not any(v.startswith("route ") for v in ev.violations), ev.violations
+    assert "broke route constraints" in routes.note and routes.solver == "pyvrp"
+    assert ev.dropped and all(r.duration <= 30 * 60 for r in ev.routes)
+
+
+INSTANCE = (
+    "NAME : bad\nTYPE : CVRP\nDIMENSION : {n}\nEDGE_WEIGHT_TYPE : EUC_2D\nCAPACITY : 10\n"
+    "NODE_COORD_SECTION\n{coords}DEMAND_SECTION\n{demand}DEPOT_SECTION\n1\n-1\nEOF\n"
+)
+TWO = INSTANCE.format(n=2, coords="1 0 0\n2 1 1\n", demand="1 0\n2 1\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        (INSTANCE.format(n=0, coords="", demand=""), [], "DIMENSION 0: needs a depot"),
+        (
+            INSTANCE.format(n=3, coords="1 0 0\n2 nan 1\n3 inf 2\n", demand="1 0\n2 1\n3 1\n"),
+            [],
+            "line 8: NODE_COORD_SECTION: values must be finite",
+        ),
+        (TWO, ["--rounding", "bogus"], "unknown rounding 'bogus'"),
+        (TWO, ["--seed", "-1"], "--seed: -1"),
+        (TWO, ["--time-limit", "0"], "--time-limit: 0 s"),
+    ],
+)
+def test_bad_route_input_is_a_message(
+    tmp_path: Path, text: str, args: list[str], message: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from shipopt.cli.main import app
+
+    path = tmp_path / "bad.vrp"
+    path.write_text(text)
+    result = CliRunner().invoke(app, ["route", "solve", str(path), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert "RuntimeWarning" not in result.output and "diagonals" not in result.output
+
+
+def test_a_matrix_with_huge_numbers_is_refused() -> None:
+    ids = ["D", "S1", "S2", "S3", "S4", "S5"]
+    huge = [[0 if i == j else 1e300 for j in range(6)] for i in range(6)]
+    req = request(
+        solver="ortools",
+        matrix={"ids": ids, "distances_km": huge, "durations_minutes": huge},
+    )
+    with pytest.raises(ValidationError, match="at most 100000"):
+        RoutingRequest.model_validate(req)

@@ -17,7 +17,14 @@ from shipopt.pipeline.route import plan_routes
 from shipopt.routing.build import place_points
 from shipopt.routing.data import RouteSet
 from shipopt.routing.evaluate import Evaluation
-from shipopt.routing.instances import Instance, Rounding, read_solomon, read_vrplib, write_sol
+from shipopt.routing.instances import (
+    SCALE,
+    Instance,
+    Rounding,
+    read_solomon,
+    read_vrplib,
+    write_sol,
+)
 from shipopt.routing.solve import SolverName, solve
 
 route_app = typer.Typer(help="Vehicle routing for the own fleet.", no_args_is_help=True)
@@ -156,6 +163,12 @@ def route_solve(
     """Plan routes: which stops each vehicle serves, in what order and when; which are dropped."""
     if solver not in ("ortools", "pyvrp", "auto", "savings", "nearest"):
         fail([Problem("--solver", f"unknown solver {solver!r}")])
+    if rounding is not None and rounding not in SCALE:
+        fail([Problem("--rounding", f"unknown rounding {rounding!r}; use {', '.join(SCALE)}")])
+    if time_limit is not None and not 0 < time_limit <= 3600:
+        fail([Problem("--time-limit", f"{time_limit:g} s: give more than 0 and at most 3600")])
+    if seed is not None and not 0 <= seed < 2**31:
+        fail([Problem("--seed", f"{seed}: give a whole number from 0 to 2147483647")])
     if source.suffix == ".json":
         payload = load_json(str(source), lambda p: Path(p).read_text(encoding="utf-8"))
         with user_errors():
@@ -175,6 +188,8 @@ def route_solve(
             _write_request_sol(write_solution, request, result)
         if plot is not None:
             _plot_request(plot, request, result)
+        if not result.feasible:  # printed with what is violated or left unserved
+            raise typer.Exit(1)
         return
     with user_errors():
         if source.suffix == ".vrp":

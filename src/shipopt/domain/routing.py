@@ -79,6 +79,9 @@ class Stop(Frozen):
     )
 
 
+MAX_MATRIX_VALUE = 100_000  # km or minutes: beyond any road trip, and small for the solvers
+
+
 class Matrix(Frozen):
     """Distances and travel times between ids (depots and stops), instead of coordinates."""
 
@@ -97,6 +100,8 @@ class Matrix(Frozen):
                 raise ValueError(f"{name} must be {n} x {n}, like ids")
             if any(v < 0 for row in m for v in row):
                 raise ValueError(f"{name} must not be negative")
+            if any(not v.is_finite() or v > MAX_MATRIX_VALUE for row in m for v in row):
+                raise ValueError(f"{name} values must be finite and at most {MAX_MATRIX_VALUE}")
         return self
 
 
@@ -111,7 +116,7 @@ class RoutingRequest(Frozen):
     speed_kmh: Decimal = Field(default=Decimal(40), gt=0, le=150)
     solver: Literal["ortools", "pyvrp", "auto", "savings", "nearest"] = "auto"
     time_limit: float = Field(default=5.0, gt=0, le=3600)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
 class StopVisit(Frozen):

@@ -46,6 +46,10 @@ def _matrix(xy: np.ndarray, rounding: Rounding) -> np.ndarray:
     return result
 
 
+MAX_NODES = 20_001  # a depot and 20,000 customers
+MAX_VALUE = 1e7  # coordinates, demands and times in an instance file
+
+
 def _fail(path: Path, line: int, message: str) -> InputError:
     return InputError(Problem(f"{path}: line {line}", message))
 
@@ -124,6 +128,12 @@ def read_vrplib(path: Path, rounding: Rounding = "round") -> Instance:
         capacity = int(spec["CAPACITY"])
     except (KeyError, ValueError):
         raise InputError(Problem(str(path), "needs integer DIMENSION and CAPACITY")) from None
+    if not 2 <= n <= MAX_NODES:
+        raise InputError(
+            Problem(str(path), f"DIMENSION {n}: needs a depot and 1 to {MAX_NODES - 1} customers")
+        )
+    if capacity <= 0:
+        raise InputError(Problem(str(path), f"CAPACITY {capacity} must be positive"))
 
     def table(name: str, width: int, kind: type = int) -> list[list[float]]:
         rows = sections.get(name)
@@ -138,9 +148,12 @@ def read_vrplib(path: Path, rounding: Rounding = "round") -> Instance:
             try:
                 if int(parts[0]) != k:
                     raise _fail(path, no, f"{name}: node {parts[0]} out of order (expected {k})")
-                out.append([kind(p) for p in parts[1:]])
+                values = [kind(p) for p in parts[1:]]
             except ValueError:
                 raise _fail(path, no, f"{name}: not a number in {' '.join(parts)}") from None
+            if not all(math.isfinite(v) and abs(v) <= MAX_VALUE for v in values):
+                raise _fail(path, no, f"{name}: values must be finite, at most {MAX_VALUE:g}")
+            out.append(values)
         return out
 
     xy = np.array(table("NODE_COORD_SECTION", 2, float))
@@ -187,6 +200,8 @@ def read_solomon(path: Path, rounding: Rounding = "dimacs") -> Instance:
             cust, x, y, q, ready, due, svc = (float(p) for p in parts)
         except ValueError:
             raise _fail(path, no, "customer row has a non-number") from None
+        if not all(math.isfinite(v) and abs(v) <= MAX_VALUE for v in (x, y, q, ready, due, svc)):
+            raise _fail(path, no, f"customer row values must be finite, at most {MAX_VALUE:g}")
         if int(cust) != k:
             raise _fail(path, no, f"customer {int(cust)} out of order (expected {k})")
         if due < ready:
@@ -195,6 +210,8 @@ def read_solomon(path: Path, rounding: Rounding = "dimacs") -> Instance:
         demand.append(int(q))
         windows.append((int(ready), int(due)))
         service.append(int(svc))
+    if len(xy) < 2:
+        raise InputError(Problem(str(path), "needs a depot and at least one customer"))
     return _build(
         numbered[0][1][0], np.array(xy), demand, windows, service, capacity, vehicles, rounding
     )

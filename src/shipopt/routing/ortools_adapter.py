@@ -37,12 +37,9 @@ def solve_ortools(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
     def cost_cb(t: int):  # type: ignore[no-untyped-def]
         vt = data.vehicle_types[t]
 
-        def cb(i: int, j: int) -> int:
+        def cb(i: int, j: int) -> int:  # distance only: time is priced on the route's span
             a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-            return int(
-                vt.unit_distance_cost * dist[a, b]
-                + vt.unit_duration_cost * (dur[a, b] + service[a])
-            )
+            return int(vt.unit_distance_cost * dist[a, b])
 
         return model.RegisterTransitCallback(cb)
 
@@ -76,6 +73,8 @@ def solve_ortools(data: RoutingData, time_limit: float, seed: int) -> RouteSet:
         time_dim.CumulVar(end).SetRange(min(vt.shift_start, horizon), min(vt.shift_end, horizon))
         if vt.max_duration is not None:
             model.solver().Add(time_dim.CumulVar(end) - time_dim.CumulVar(start) <= vt.max_duration)
+        # duration = return - departure, waiting included: the cost per hour of the schedule
+        time_dim.SetSpanCostCoefficientForVehicle(int(vt.unit_duration_cost), v)
         model.AddVariableMinimizedByFinalizer(time_dim.CumulVar(end))
         model.AddVariableMaximizedByFinalizer(time_dim.CumulVar(start))
     # load: the vehicle leaves with what it delivers from the depot (a free start value), each

@@ -8,6 +8,7 @@ pickup-and-delivery pairs (``auto`` then uses OR-Tools).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,9 @@ def solve_pyvrp(
         if iterations is not None
         else MaxRuntime(time_limit)
     )
-    result = pyvrp.solve(problem, stop, seed=seed, collect_stats=False, display=False)
+    with warnings.catch_warnings():  # e.g. PenaltyBoundWarning: advice for PyVRP's own users
+        warnings.simplefilter("ignore")
+        result = pyvrp.solve(problem, stop, seed=seed, collect_stats=False, display=False)
     if not result.is_feasible():
         return RouteSet(
             (),

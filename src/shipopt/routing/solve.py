@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
 
+from shipopt.errors import InputError, Problem
 from shipopt.routing.baselines import nearest_neighbour, savings
 from shipopt.routing.data import RouteSet, RoutingData
 from shipopt.routing.evaluate import Evaluation, evaluate
@@ -39,13 +40,17 @@ def solve(
     workers: int | None = None,
 ) -> tuple[RouteSet, Evaluation]:
     """Routes and their independent evaluation. ``auto``: where PyVRP supports the problem, PyVRP
-    with different seeds on every core (it is the stronger search); otherwise OR-Tools."""
+    with different seeds on every core (it is the stronger search); otherwise OR-Tools. A routing
+    that breaks a route's constraints (windows, shifts, durations, distances, capacities) is
+    never returned: the best constraint-keeping construction is, or no routes with the reason."""
+    if solver == "pyvrp" and (why := supported(data)) is not None:
+        raise InputError(Problem("solver", f"pyvrp cannot take this request: {why}; use ortools"))
     if solver != "auto":
         result = _run(solver, data, time_limit, seed)
-        return result, evaluate(data, result)
+        return _checked(data, result, evaluate(data, result))
     if supported(data) is not None:
         result = _run("ortools", data, time_limit, seed)
-        return result, evaluate(data, result)
+        return _checked(data, result, evaluate(data, result))
     workers = workers or max(
         1,
         min(
@@ -57,13 +62,42 @@ def solve(
     )
     if workers == 1:
         result = _run("pyvrp", data, time_limit, seed)
-        return result, evaluate(data, result)
+        return _checked(data, result, evaluate(data, result))
     jobs = [("pyvrp", seed + k) for k in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_run, name, data, time_limit, s) for name, s in jobs]
         results = [f.result() for f in futures]
     scored = [(r, evaluate(data, r)) for r in results]
     best, ev = min(scored, key=lambda pair: _rank(pair[1]))
-    return RouteSet(
-        best.routes, best.dropped, "auto", f"best of {', '.join(f'{n}@{s}' for n, s in jobs)}"
-    ), ev
+    note = f"best of {', '.join(f'{n}@{s}' for n, s in jobs)}"
+    return _checked(data, RouteSet(best.routes, best.dropped, "auto", note), ev)
+
+
+def _route_violations(ev: Evaluation) -> int:
+    return sum(v.startswith("route ") for v in ev.violations)
+
+
+def _checked(data: RoutingData, result: RouteSet, ev: Evaluation) -> tuple[RouteSet, Evaluation]:
+    """``result`` if every route keeps its constraints; else the better of the savings and
+    nearest-neighbour constructions (which keep them, dropping what fits nowhere), noting why;
+    else no routes, every stop dropped, with the violations as the reason."""
+    if not _route_violations(ev):
+        return result, ev
+    broken = "; ".join(v for v in ev.violations if v.startswith("route "))[:300]
+    options = []
+    for name in ("savings", "nearest"):
+        built = _run(name, data, 0.0, 0)
+        checked = evaluate(data, built)
+        if not _route_violations(checked):
+            options.append((built, checked))
+    if options:
+        built, checked = min(options, key=lambda pair: _rank(pair[1]))
+        note = f"{result.solver}'s answer broke route constraints ({broken}): {built.solver} kept"
+        return RouteSet(built.routes, built.dropped, result.solver, note), checked
+    failed = RouteSet(
+        (),
+        tuple(data.stops),
+        result.solver,
+        failure=f"no answer keeps every route's constraints ({broken})",
+    )
+    return failed, evaluate(data, failed)
