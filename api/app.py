@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, HTTPException, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -156,7 +157,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
                     f"over this server's cap of {settings.max_solver_seconds} s",
                 )
             )
-        return Response(quote(request, ctx).model_dump_json(), media_type=JSON)
+        if s.items:  # packing is CPU work: off the event loop, so other requests are answered
+            answer = await run_in_threadpool(quote, request, ctx)
+        else:  # a parcel quote takes well under a millisecond: a thread hop would cost more
+            answer = quote(request, ctx)
+        return Response(answer.model_dump_json(), media_type=JSON)
 
     @v1.post(
         "/pack",

@@ -13,13 +13,11 @@ import threading
 import uuid
 from collections.abc import Callable
 
-from pydantic import ValidationError
-
 from api.config import ApiSettings
+from api.job_process import run_in_process
 from api.schemas import InputRowProblem, PlanJobRequest, PlanResult
 from api.store import Claimed, JobStore, StoreError
 from shipopt.batch.inputs import orders_from_records
-from shipopt.errors import ShipoptError
 from shipopt.pipeline.plan import PlanOptions, plan_day, summarize
 from shipopt.pipeline.quote import QuoteContext
 
@@ -125,35 +123,37 @@ class JobRunner:
                 except StoreError as exc:
                     log.warning("plan job %s heartbeat: %s", claimed.id, exc)
 
-        def progress(n: int, total: int) -> None:
-            share[0] = n / total
-            if cancel.is_set() or self._stop.is_set():
-                raise JobStoppedError
+        def progress(value: float) -> None:
+            share[0] = value
 
         beater = threading.Thread(target=beat, name=f"beat-{claimed.id[:8]}", daemon=True)
         beater.start()
         status, result, error = "failed", None, None
-        try:
-            result = execute_plan(claimed.input, self.ctx, self.settings, progress)
-            status = "succeeded"
-        except JobStoppedError:
-            if not cancel.is_set():  # server stopping: hand the job back, not counted as a try
-                done.set()
-                try:
-                    self.store.release(claimed.id, self.worker)
-                except StoreError as exc:  # then it is recovered after the lease
-                    log.warning("plan job %s release: %s", claimed.id, exc)
-                return
-            status, error = "cancelled", "cancelled by the client"
-        except ValidationError as exc:
-            status, error = "failed", f"invalid job input: {exc.error_count()} error(s)"
-        except ShipoptError as exc:
-            status, error = "failed", str(exc)
-        except Exception as exc:  # a bug must fail the job, not kill the runner
+        try:  # in its own process: this server's quotes keep their latency
+            kind, value = run_in_process(
+                claimed.input,
+                self.settings,
+                progress,
+                lambda: cancel.is_set() or self._stop.is_set(),
+            )
+        except Exception as exc:  # e.g. no process could be started: fail the job, not the runner
             log.exception("plan job %s", claimed.id)
-            status, error = "failed", f"internal error ({type(exc).__name__}); see the server log"
+            kind, value = "failed", f"internal error ({type(exc).__name__}); see the server log"
         finally:
             done.set()
+        if kind == "stopped" and not cancel.is_set():
+            # server stopping: hand the job back, not counted as a try
+            try:
+                self.store.release(claimed.id, self.worker)
+            except StoreError as exc:  # then it is recovered after the lease
+                log.warning("plan job %s release: %s", claimed.id, exc)
+            return
+        if kind == "succeeded":
+            status, result = "succeeded", value
+        elif kind == "stopped":
+            status, error = "cancelled", "cancelled by the client"
+        else:
+            status, error = "failed", value
         try:
             self.store.finish(claimed.id, self.worker, status, result, error)  # type: ignore[arg-type]
         except StoreError as exc:

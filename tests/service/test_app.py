@@ -2,6 +2,7 @@
 
 import copy
 import json
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -418,3 +419,79 @@ def test_422_lists_a_bounded_number_of_errors(client: TestClient) -> None:
     problem = r.json()
     assert len(problem["errors"]) == 50 and problem["errors_omitted"] == 250
     assert len(r.content) < 30_000
+
+
+async def _asgi_call(app: Any, method: str, path: str, body: bytes = b"") -> tuple[int, float]:
+    """One request straight through the ASGI app; its status and when it finished."""
+    import asyncio
+
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    status = 0
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    headers = [(b"authorization", f"Bearer {KEY}".encode()), (b"content-type", b"application/json")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("t", 80),
+    }  # fmt: skip
+    await app(scope, receive, send)
+    return status, time.monotonic()
+
+
+def test_an_items_quote_does_not_hold_the_event_loop(tmp_path: Path) -> None:
+    import asyncio
+
+    app = create_app(settings(tmp_path, job_threads=0, max_units=2000))
+    items = [
+        {"sku": f"S{k}", "dimensions": f"{2 + k % 5}x{3 + k % 4}x{2 + k % 3} in",
+         "weight": "1 lb", "quantity": 20}
+        for k in range(40)
+    ]  # fmt: skip
+    body = copy.deepcopy(examples.QUOTE_ITEMS)
+    body["shipment"]["items"] = items
+    body["shipment"]["pack_options"] = {"time_limit": 1.5}
+    payload = json.dumps(body).encode()
+
+    async def both() -> tuple[tuple[int, float], tuple[int, float]]:
+        slow = asyncio.ensure_future(_asgi_call(app, "POST", "/v1/quotes", payload))
+        await asyncio.sleep(0.2)
+        health = await _asgi_call(app, "GET", "/healthz")
+        return await slow, health
+
+    (quote_status, quote_done), (health_status, health_done) = asyncio.run(both())
+    assert quote_status == 200 and health_status == 200
+    assert health_done < quote_done  # answered while the packing ran
+
+
+def test_a_plan_job_runs_in_its_own_process(tmp_path: Path) -> None:
+    import multiprocessing
+
+    with TestClient(create_app(settings(tmp_path, job_lease_seconds=30))) as c:
+        job = c.post("/v1/plans", json=plan_payload(tmp_path, 2000), headers=AUTH).json()
+        wait_for(c, job["id"], ("running",))
+        workers: list[Any] = []
+        deadline = time.monotonic() + 10
+        while not workers and time.monotonic() < deadline:  # the claim comes just before it
+            workers = [p for p in multiprocessing.active_children() if p.name == "shipopt-plan-job"]
+            time.sleep(0.02)
+        assert len(workers) == 1 and workers[0].pid != os.getpid()
+        c.delete(f"/v1/plans/{job['id']}", headers=AUTH)
+        assert wait_for(c, job["id"], ("cancelled",))["status"] == "cancelled"
+        deadline = time.monotonic() + 10
+        while workers[0].is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not workers[0].is_alive()  # a cancelled job's process is gone
