@@ -58,6 +58,13 @@ class ApiSettings(BaseSettings):
         description="Finished plan jobs (and their results) are deleted this long after they "
         "finished; null keeps them forever.",
     )
+    read_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="A connection whose request (headers and body) is not in within this many "
+        "seconds of its first byte is closed.",
+    )
     max_listed_errors: int = Field(
         default=50, ge=1, le=10_000, description="Field errors listed in one 422 answer."
     )

@@ -27,9 +27,12 @@ def load_settings(settings_file: Path | None, **overrides: Any) -> Any:
 def app_from_environment() -> Any:
     """The uvicorn factory for several workers: each process builds its own app."""
     from api import create_app
+    from api.read_timeout import protocol
 
     file = os.environ.get(SETTINGS_ENV)
-    return create_app(load_settings(Path(file) if file else None))
+    settings = load_settings(Path(file) if file else None)
+    protocol(settings.read_timeout_seconds)  # this worker's connections
+    return create_app(settings)
 
 
 def serve(
@@ -49,14 +52,16 @@ def serve(
     import uvicorn
 
     from api import create_app
+    from api.read_timeout import protocol
 
     overrides: dict[str, Any] = {"insecure_dev": True} if insecure_dev else {}
     with user_errors("settings"):
         settings = load_settings(settings_file, **overrides)
         if workers == 1:
             app = create_app(settings)
+    http = protocol(settings.read_timeout_seconds)
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, http=http)
         return
     if settings_file is not None:
         os.environ[SETTINGS_ENV] = str(settings_file.resolve())
@@ -69,6 +74,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        http=http,
     )
 
 
