@@ -443,3 +443,19 @@ def test_request_currency_must_be_iso_4217(code: str) -> None:
                 },
             }
         )
+
+
+def test_a_quote_packs_on_a_small_default_budget() -> None:
+    from shipopt.domain.shipment import QUOTE_PACKING, Shipment
+
+    shipment = Shipment.model_validate(
+        {
+            "origin": {"postal_code": "60601"},
+            "destination": {"postal_code": "94105"},
+            "items": [{"sku": "A", "dimensions": "4x4x4 in", "weight": "1 lb"}],
+            "boxes": TEST_BOXES,
+        }
+    )
+    assert shipment.pack_options == QUOTE_PACKING
+    assert QUOTE_PACKING.max_starts <= 2 and not QUOTE_PACKING.exact_check
+    assert QUOTE_PACKING.time_limit <= 0.2
