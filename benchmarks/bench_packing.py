@@ -15,7 +15,6 @@ import csv
 import random
 import statistics
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -27,11 +26,10 @@ from rich.table import Table
 
 from benchmarks.results_io import markdown_table, write
 from shipopt.domain.packing import PackRequest
-from shipopt.domain.parcel import Dimensions
 from shipopt.packing.bin1d import pack_1d
 from shipopt.packing.bins3d import pack_bins
 from shipopt.packing.blocks import BoxKind, best_loading
-from shipopt.packing.cartonize import cartonize
+from shipopt.packing.cartonize import Pricer, cartonize, one_service_total
 from shipopt.packing.checker import check_pack_result
 from shipopt.packing.extreme_points import PItem, rotations
 from shipopt.packing.instances import (
@@ -382,9 +380,7 @@ def section_ecommerce(n_orders: int, seed: int) -> dict[str, Any]:
     return {"rows": [row], "catalog": [b[0] for b in boxes]}
 
 
-def _smallest_single_box(
-    req: PackRequest, pricer: Callable[[Dimensions, Mass], Decimal | None]
-) -> Decimal | None:
+def _smallest_single_box(req: PackRequest, pricer: Pricer) -> Decimal | None:
     """Baseline "smallest single box that fits": the smallest box (by inner volume) that really
     holds the whole order (checked by packing it), else the smallest box per unit."""
     boxes = sorted(
@@ -398,28 +394,29 @@ def _smallest_single_box(
         packed = cartonize(trial)
         return not packed.unpacked and len(packed.boxes) == 1
 
-    def cost(box: Any, weight_ng: int) -> Decimal | None:
-        price = pricer(box.outer, Mass(box.tare_weight.ng + weight_ng))
-        return None if price is None else price + box.cost
-
     total_weight = sum(it.weight.ng * it.quantity for it in req.items)
     one = next((b for b in boxes if fits(b, list(req.items))), None)
     if one is not None:
-        return cost(one, total_weight)
-    total = Decimal(0)
+        return _one_service_cost(pricer, [(one, total_weight)])
+    shipped: list[tuple[Any, int]] = []
     for it in req.items:
         single = it.model_copy(update={"quantity": 1})
         box = next((b for b in boxes if fits(b, [single])), None)
-        c = cost(box, it.weight.ng) if box else None
-        if c is None:
+        if box is None:
             return None
-        total += c * it.quantity
-    return total
+        shipped += [(box, it.weight.ng)] * it.quantity
+    return _one_service_cost(pricer, shipped)
 
 
-def _py3dbp_cost(
-    req: PackRequest, pricer: Callable[[Dimensions, Mass], Decimal | None]
-) -> Decimal | None:
+def _one_service_cost(pricer: Pricer, shipped: list[tuple[Any, int]]) -> Decimal | None:
+    """Box costs plus shipping with every box on the one service that ships them cheapest (as
+    the quote does)."""
+    prices = [pricer(b.outer, Mass(b.tare_weight.ng + w)) for b, w in shipped]
+    best = one_service_total(prices)
+    return None if best is None else best[0] + sum((b.cost for b, _ in shipped), Decimal(0))
+
+
+def _py3dbp_cost(req: PackRequest, pricer: Pricer) -> Decimal | None:
     """py3dbp as a cartonizer: try boxes smallest first, one at a time, until everything is in."""
     from py3dbp import Bin, Item, Packer
 
@@ -427,7 +424,7 @@ def _py3dbp_cost(
         req.boxes, key=lambda b: b.inner.length.nm * b.inner.width.nm * b.inner.height.nm
     )
     left = [(f"{it.sku}#{k}", it) for it in req.items for k in range(it.quantity)]
-    total = Decimal(0)
+    shipped: list[tuple[Any, int]] = []
     while left:
         chosen = None
         for b in boxes:
@@ -452,13 +449,9 @@ def _py3dbp_cost(
         if chosen is None or not chosen[1]:
             return None
         b, placed = chosen
-        weight = sum(it.weight.ng for name, it in left if name in placed)
-        price = pricer(b.outer, Mass(b.tare_weight.ng + weight))
-        if price is None:
-            return None
-        total += price + b.cost
+        shipped.append((b, sum(it.weight.ng for name, it in left if name in placed)))
         left = [(n, it) for n, it in left if n not in placed]
-    return total
+    return _one_service_cost(pricer, shipped)
 
 
 def main() -> None:

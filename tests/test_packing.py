@@ -129,14 +129,14 @@ def test_cost_objective_prefers_two_small_boxes_when_cheaper() -> None:
     items = [{"sku": "A", "dimensions": "10x8x6 in", "weight": "1 lb", "quantity": 2}]
 
     # a price that grows with dimensional weight (L x W x H / 139, per lb)
-    def price(outer: Dimensions, gross: Mass) -> Decimal:
+    def price(outer: Dimensions, gross: Mass) -> tuple[Decimal]:  # one service
         vol = 1
         for side in (outer.length, outer.width, outer.height):
             vol *= int(side.to("in").to_integral_value(rounding="ROUND_HALF_UP"))
         billable = max(
             -(-vol // 139), int(gross.to("lb").to_integral_value(rounding="ROUND_CEILING"))
         )
-        return Decimal(8) + Decimal(billable) ** 2 / 4
+        return (Decimal(8) + Decimal(billable) ** 2 / 4,)
 
     req = PackRequest.model_validate({"items": items, "boxes": BOXES})
     by_boxes = cartonize(req)
@@ -468,3 +468,40 @@ def test_a_unit_whose_boxes_are_out_of_stock_is_out_of_stock() -> None:
     reasons = {u.sku: u.reason for u in res.unpacked}
     assert reasons == {"LONG": UnpackedReason.OUT_OF_STOCK, "HUGE": UnpackedReason.TOO_LARGE}
     assert "out of stock" in next(u.message for u in res.unpacked if u.sku == "LONG")
+
+
+def test_a_packing_is_priced_with_every_box_on_one_service() -> None:
+    """Two services: X is cheap for S boxes, Y for M boxes. One S and one M would cost 5 + 12
+    box by box, but one service ships both: min(5 + 30, 20 + 12) = 32, dearer than a lone L box
+    at 25 on either. The packer must see 32, not 17."""
+    from shipopt.packing.cartonize import one_service_total
+
+    table = {"S": (Decimal(5), Decimal(20)), "M": (Decimal(30), Decimal(12))}
+    assert one_service_total([table["S"], table["M"]]) == (Decimal(32), 1)
+    items = [
+        {"sku": "A", "dimensions": "9x7x5 in", "weight": "1 lb"},
+        {"sku": "B", "dimensions": "13x11x9 in", "weight": "1 lb"},
+    ]
+    inner = {b["name"]: b for b in BOXES}
+
+    def price(outer: Dimensions, gross: Mass) -> tuple[Decimal, Decimal]:
+        name = next(n for n, b in inner.items() if Dimensions.parse(b["outer"]) == outer)
+        return table.get(name, (Decimal(25), Decimal(25)))
+
+    req = PackRequest.model_validate({"items": items, "boxes": BOXES})
+    packed = cartonize(req, price)
+    assert check_pack_result(req, packed) == []
+    assert [b.box for b in packed.boxes] == ["L"]
+    assert packed.total_shipping_cost == Decimal(25)
+
+
+def test_fragile_units_get_the_smallest_box_that_holds_them() -> None:
+    boxes = [
+        {"name": "BIG", "inner": "16x12x12 in", "outer": "16.5x12.5x12.5 in",
+         "max_gross_weight": "40 lb", "cost": "1.00"},
+        {"name": "SNUG", "inner": "13x10x8 in", "outer": "13.5x10.5x8.5 in",
+         "max_gross_weight": "40 lb", "cost": "0.80"},
+    ]  # fmt: skip
+    item = {"sku": "VASE", "dimensions": "8x8x4 in", "weight": "1 lb", "fragile": True}
+    _, res = pack([{**item, "quantity": 3}], boxes)
+    assert [b.box for b in res.boxes] == ["SNUG"]  # three on edge, side by side, none on top

@@ -18,7 +18,7 @@ from shipopt.geo import default_zip_directory
 from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.ratetables.registry import RateRegistry
 from tests.checkers import expected_parcel_charges
-from tests.conftest import SAMPLE_TABLES, TEST_BOXES
+from tests.conftest import ROOT, SAMPLE_TABLES, TEST_BOXES
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -459,3 +459,45 @@ def test_a_quote_packs_on_a_small_default_budget() -> None:
     assert shipment.pack_options == QUOTE_PACKING
     assert QUOTE_PACKING.max_starts <= 2 and not QUOTE_PACKING.exact_check
     assert QUOTE_PACKING.time_limit <= 0.2
+
+
+def test_the_packing_reports_what_the_quote_charges(ctx: QuoteContext, tmp_path: Path) -> None:
+    import json
+    import random
+
+    from shipopt.batch.inputs import read_skus_csv
+    from shipopt.batch.sample import sample_day, write_sample
+
+    write_sample(sample_day(ctx.directory, 40, seed=5), tmp_path)
+    skus = read_skus_csv(tmp_path / "skus.csv")
+    boxes = json.loads((ROOT / "examples" / "boxes.json").read_text())
+    rng = random.Random(5)
+    names = sorted(skus)
+    dests = ["94105", "10001", "33101", "98101", "59601", "99501", "60614"]
+    compared = 0
+    for _ in range(60):
+        items = [
+            {
+                "sku": name,
+                "dimensions": skus[name].dimensions.model_dump(mode="json"),
+                "weight": {"value": str(skus[name].weight.to("g")), "unit": "g"},
+                "quantity": rng.randint(1, 6),
+            }
+            for name in rng.sample(names, rng.randint(2, 4))
+        ]
+        shipment = {
+            "origin": {"postal_code": "60601"},
+            "destination": {"postal_code": rng.choice(dests), "residential": True},
+            "items": items,
+            "boxes": boxes,
+            "ship_at": "2026-12-01T10:00:00",
+        }
+        try:
+            resp = quote(QuoteRequest.model_validate({"shipment": shipment}), ctx, NOW)
+        except InputError:
+            continue  # a unit no box takes
+        assert resp.packing is not None and resp.choice is not None
+        assert resp.packing.total_shipping_cost == resp.choice.total
+        assert sum(b.shipping_cost or 0 for b in resp.packing.boxes) == resp.choice.total
+        compared += len(resp.packing.boxes) > 1
+    assert compared >= 10  # enough multi-box shipments to mean something

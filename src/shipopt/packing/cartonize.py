@@ -34,7 +34,31 @@ from shipopt.packing.extreme_points import Bin, Merit, PItem, pack_sequence, rot
 from shipopt.packing.small_exact import exact_single_box
 from shipopt.units import Length, Mass
 
-Pricer = Callable[[Dimensions, Mass], Decimal | None]
+# One box's shipping price on each eligible service (None: that service cannot carry it), in a
+# fixed service order: a shipment's boxes all go by one service, so a packing costs its boxes
+# plus the least, over the services that carry every box, of that service's prices summed.
+ServicePrices = tuple[Decimal | None, ...]
+Pricer = Callable[[Dimensions, Mass], ServicePrices]
+
+
+def cheapest(prices: ServicePrices) -> Decimal | None:
+    """The least price of one box over the services (None if no service carries it)."""
+    known = [p for p in prices if p is not None]
+    return min(known) if known else None
+
+
+def one_service_total(prices: list[ServicePrices]) -> tuple[Decimal, int] | None:
+    """The least total of ``prices`` (one tuple per box) on a single service, and its index."""
+    best: tuple[Decimal, int] | None = None
+    for s in range(len(prices[0]) if prices else 0):
+        column = [p[s] for p in prices]
+        if all(c is not None for c in column):
+            total = sum((c for c in column if c is not None), Decimal(0))
+            if best is None or total < best[0]:
+                best = (total, s)
+    return best
+
+
 OWN_PACKAGING = "OWN_PACKAGING"
 EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
 EXACT_WORK = 0.3  # CP-SAT deterministic time per test
@@ -66,18 +90,26 @@ class Catalog:
     capacity: list[int]  # payload in ng
     volume: list[int]
     pricer: Pricer | None
-    _prices: dict[tuple[int, int], Decimal | None]
+    _prices: dict[tuple[int, int], ServicePrices]
+
+    def prices(self, b: int, payload_ng: int) -> ServicePrices:
+        """Shipping of box ``b`` with ``payload_ng`` on each service (a pricer is set)."""
+        key = (b, payload_ng)
+        found = self._prices.get(key)
+        if found is None:
+            assert self.pricer is not None
+            box = self.boxes[b]
+            found = self.pricer(box.outer, Mass(box.tare_weight.ng + payload_ng))
+            self._prices[key] = found
+        return found
 
     def cost(self, b: int, payload_ng: int) -> Decimal | None:
-        """Box cost plus shipping for box ``b`` with ``payload_ng``; None if it cannot ship."""
+        """Box cost plus its cheapest shipping alone (for ranking one box); None if no service
+        carries it."""
         if self.pricer is None:
             return self.boxes[b].cost
-        key = (b, payload_ng)
-        if key not in self._prices:
-            box = self.boxes[b]
-            price = self.pricer(box.outer, Mass(box.tare_weight.ng + payload_ng))
-            self._prices[key] = None if price is None else price + box.cost
-        return self._prices[key]
+        price = cheapest(self.prices(b, payload_ng))
+        return None if price is None else price + self.boxes[b].cost
 
 
 @dataclass
@@ -88,13 +120,14 @@ class Packed:
 
     def key(self, catalog: Catalog, by_cost: bool) -> tuple[object, ...]:
         if by_cost:
-            total = Decimal(0)
-            for b, bn in self.boxes:
-                cost = catalog.cost(b, bn.weight)
-                if cost is None:
-                    return (1, Decimal(0), len(self.boxes))
-                total += cost
-            return (0, total, len(self.boxes))
+            if catalog.pricer is None:
+                box_cost = sum((catalog.boxes[b].cost for b, _ in self.boxes), Decimal(0))
+                return (0, box_cost, len(self.boxes))
+            shipping = one_service_total([catalog.prices(b, bn.weight) for b, bn in self.boxes])
+            if shipping is None:  # no one service carries every box
+                return (1, Decimal(0), len(self.boxes))
+            box_cost = sum((catalog.boxes[b].cost for b, _ in self.boxes), Decimal(0))
+            return (0, box_cost + shipping[0], len(self.boxes))
         return (len(self.boxes), sum(catalog.volume[b] for b, _ in self.boxes))
 
 
@@ -386,12 +419,11 @@ class _Search:
         self, items: list[PItem], merits: tuple[Merit, ...]
     ) -> tuple[int, Bin] | None:
         """The best box type (by rank) that holds all ``items``: a few orders of the heuristic,
-        then, for up to ``EXACT_UNITS`` plain units, the exact CP-SAT test."""
+        then, for up to ``EXACT_UNITS`` units without a stacking weight limit (fragile ones
+        included), the exact CP-SAT test."""
         payload = sum(i.weight for i in items)
         exact_ok = (
-            self.exact
-            and len(items) <= EXACT_UNITS
-            and not any(i.fragile or i.max_stack >= 0 for i in items)
+            self.exact and len(items) <= EXACT_UNITS and not any(i.max_stack >= 0 for i in items)
         )
         orders = [
             sorted(items, key=lambda i: -i.volume),
@@ -637,7 +669,7 @@ def _balanced_split(
     return groups
 
 
-PriceMemo = dict[tuple[int, int], Decimal | None]
+PriceMemo = dict[tuple[int, int], ServicePrices]
 
 
 def cartonize(
@@ -760,20 +792,23 @@ def cartonize(
         )
     boxes = [_packed_box(catalog, b, bn, units, g) for b, bn in (best.boxes if best else [])]
     boxes += [_own_box(u) for u in alone]
-    if pricer is not None:
-        boxes = [
-            bx.model_copy(update={"shipping_cost": pricer(bx.outer, bx.gross_weight)})
-            for bx in boxes
-        ]
-    shipping = [bx.shipping_cost for bx in boxes]
+    total_shipping: Decimal | None = None
+    if pricer is not None and boxes:
+        # every box by the one service that ships them all cheapest: what the quote charges
+        prices = [pricer(bx.outer, bx.gross_weight) for bx in boxes]
+        chosen = one_service_total(prices)
+        if chosen is not None:
+            total_shipping, s = chosen
+            boxes = [
+                bx.model_copy(update={"shipping_cost": p[s]})
+                for bx, p in zip(boxes, prices, strict=True)
+            ]
     return PackResult(
         boxes=boxes,
         unpacked=sorted(unpacked, key=lambda u: (u.sku, u.unit)),
         objective="cost" if by_cost else "boxes",
         total_box_cost=sum((bx.box_cost for bx in boxes), Decimal(0)),
-        total_shipping_cost=None
-        if pricer is None or any(s is None for s in shipping)
-        else sum((s for s in shipping if s is not None), Decimal(0)),
+        total_shipping_cost=total_shipping,
         starts=starts,
         seconds=round(time.perf_counter() - started, 4),
     )

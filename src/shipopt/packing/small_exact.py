@@ -1,7 +1,8 @@
 """Exact one-box feasibility for small orders with CP-SAT (the only OR-Tools use in packing).
 
 Model: per unit a rotation choice and a position; per pair of units, one of six separations
-(left of, right of, behind, in front of, below, above). A feasible answer is then settled under
+(left of, right of, behind, in front of, below, above), where no unit may be above a fragile
+one it overlaps. A feasible answer is then settled under
 gravity (each unit drops onto what is below it) and accepted only if the packer's own rules
 (support, weight) hold.
 """
@@ -46,6 +47,11 @@ def exact_single_box(
                 before, after = m.new_bool_var(""), m.new_bool_var("")
                 m.add(pos[i][a] + ext[i][a] <= pos[j][a]).only_enforce_if(before)
                 m.add(pos[j][a] + ext[j][a] <= pos[i][a]).only_enforce_if(after)
+                if a == 2:  # along the height: nothing may stand on a fragile unit
+                    if items[i].fragile:
+                        m.add(before == 0)
+                    if items[j].fragile:
+                        m.add(after == 0)
                 sep += [before, after]
             m.add_bool_or(sep)
     solver = cp_model.CpSolver()

@@ -326,16 +326,17 @@ def _meets_constraints(request: QuoteRequest, plan: ServicePlan) -> bool:
 def cheapest_parcel_pricer(
     request: QuoteRequest, ctx: QuoteContext, lane: Lane, plans: list[ServicePlan]
 ) -> Pricer:
-    """The least total over the parcel services that meet the constraints, for one parcel."""
+    """One parcel's price on each parcel service that meets the constraints (None where it
+    cannot carry it), in a fixed order: the packer ships all boxes by one of them."""
     usable = [
         p for p in plans if p.service.spec.mode == "parcel" and _meets_constraints(request, p)
     ]
     residential = request.shipment.destination.residential
     zip5 = lane.destination.zip5
 
-    def price(outer: Dimensions, gross: Mass) -> Decimal | None:
+    def price(outer: Dimensions, gross: Mass) -> tuple[Decimal | None, ...]:
         sides = (outer.length.nm, outer.width.nm, outer.height.nm)
-        best: int | None = None
+        out: list[Decimal | None] = []
         for plan in usable:
             priced = price_parcel(
                 ctx.registry.rules(plan.service),
@@ -346,9 +347,8 @@ def cheapest_parcel_pricer(
                 zip5,
                 plan.ship_day,
             )
-            if isinstance(priced, ParcelPrice) and (best is None or priced.total < best):
-                best = priced.total
-        return None if best is None else cents_to_decimal(best)
+            out.append(cents_to_decimal(priced.total) if isinstance(priced, ParcelPrice) else None)
+        return tuple(out)
 
     return price
 
