@@ -43,7 +43,7 @@ def test_resume_skips_finished_work(
 
     with pytest.raises(StopPlanError):
         plan_day(book, skus, warehouses, boxes, ctx, settings, stop_after_15, journal)
-    assert len(journal.path.read_text().splitlines()) == 1 + 15
+    assert len(journal.path.read_text().splitlines()) == 1 + 1 + 15  # header, sourcing, 15
     calls = []
     real = plan_module.decide_shipment
 
@@ -90,3 +90,72 @@ def test_the_fingerprint_ignores_how_the_plan_is_computed() -> None:
     expected = run_fingerprint(book, {}, [], [], base)
     assert all(run_fingerprint(book, {}, [], [], s) == expected for s in same)
     assert run_fingerprint(book, {}, [], [], replace(base, seed=1)) != expected
+
+
+def _day(tmp_path: Path, directory: ZipDirectory, local: float) -> tuple:  # type: ignore[type-arg]
+    write_sample(sample_day(directory, 60, seed=8, local_share=local), tmp_path / "day")
+    skus = read_skus_csv(tmp_path / "day" / "skus.csv")
+    book = read_orders_csv(tmp_path / "day" / "orders.csv", skus, directory)
+    warehouses = read_warehouses_json(tmp_path / "day" / "warehouses.json")
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    return book, skus, warehouses, boxes
+
+
+def test_a_resumed_run_does_not_source_again(
+    tmp_path: Path, ctx: QuoteContext, directory: ZipDirectory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, skus, warehouses, boxes = _day(tmp_path, directory, 0.0)
+    warehouses = [w.model_copy(update={"fleet": None}) for w in warehouses]
+    settings = PlanSettings(pack_starts=2)
+    whole = plan_day(book, skus, warehouses, boxes, ctx, settings)
+    journal = Journal(
+        tmp_path / "j.jsonl", run_fingerprint(book, skus, warehouses, boxes, settings)
+    )
+
+    def stop_after_5(done: int, total: int) -> None:
+        if done == 5:
+            raise StopPlanError
+
+    with pytest.raises(StopPlanError):
+        plan_day(book, skus, warehouses, boxes, ctx, settings, stop_after_5, journal)
+
+    def no_sourcing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("sourced again")
+
+    monkeypatch.setattr(plan_module, "source_by_cost", no_sourcing)
+    resumed = plan_day(book, skus, warehouses, boxes, ctx, settings, None, journal, resume=True)
+    assert resumed == whole
+
+
+def test_a_full_run_stopped_in_consolidation_resumes_there(
+    tmp_path: Path, ctx: QuoteContext, directory: ZipDirectory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shipopt.pipeline.consolidate as consolidate_module
+    import shipopt.pipeline.fleet as fleet_module
+
+    book, skus, warehouses, boxes = _day(tmp_path, directory, 0.3)
+    settings = PlanSettings(pack_starts=2, strategy="full", route_iterations=300)
+    whole = plan_day(book, skus, warehouses, boxes, ctx, settings)
+    journal = Journal(
+        tmp_path / "j.jsonl", run_fingerprint(book, skus, warehouses, boxes, settings)
+    )
+    real_fleet = fleet_module.assign_own_fleet
+
+    def stop_in_fleet(*args: object, **kwargs: object) -> None:
+        raise StopPlanError
+
+    monkeypatch.setattr(fleet_module, "assign_own_fleet", stop_in_fleet)
+    with pytest.raises(StopPlanError):
+        plan_day(book, skus, warehouses, boxes, ctx, settings, None, journal)
+    assert journal.path.exists()  # every decision and the consolidation are kept
+    monkeypatch.setattr(fleet_module, "assign_own_fleet", real_fleet)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("redone")
+
+    monkeypatch.setattr(plan_module, "decide_shipment", never)
+    monkeypatch.setattr(plan_module, "source_by_cost", never)
+    monkeypatch.setattr(consolidate_module, "consolidate", never)
+    resumed = plan_day(book, skus, warehouses, boxes, ctx, settings, None, journal, resume=True)
+    assert resumed == whole
+    assert not journal.path.exists()

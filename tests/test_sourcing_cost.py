@@ -140,3 +140,38 @@ def test_split_penalty_keeps_orders_whole(ctx: QuoteContext) -> None:
     assert len(cheap_split.assignments[0].shipments) == 2
     whole = source_by_cost([order], warehouses, skus, ctx, DAY, Decimal("500"))
     assert whole.assignments[0].shipments[0][0] == "FAR"
+
+
+def test_an_order_is_filled_by_a_split_no_option_listed(ctx: QuoteContext) -> None:
+    """Both orders want X and Y; only NJ has both (one each), CA has an X, TX a Y. One order
+    takes NJ; the other's options (NJ whole) are gone, yet CA's X and TX's Y fill it."""
+    skus = {
+        s: Sku.model_validate({"sku": s, "dimensions": "6x6x6 in", "weight": "2 lb"})
+        for s in ("X", "Y")
+    }
+    warehouses = [
+        Warehouse(id="NJ", postal_code="08817", inventory={"X": 1, "Y": 1}),
+        Warehouse(id="CA", postal_code="91761", inventory={"X": 1}),
+        Warehouse(id="TX", postal_code="75261", inventory={"Y": 1}),
+    ]
+    orders = [
+        Order.model_validate(
+            {
+                "id": oid,
+                "lines": [{"sku": "X", "quantity": 1}, {"sku": "Y", "quantity": 1}],
+                "destination": {"postal_code": "10001"},
+            }
+        )
+        for oid in ("A", "B")
+    ]
+    result = source_by_cost(orders, warehouses, skus, ctx, DAY)
+    assert not result.unplanned
+    used: dict[tuple[str, str], int] = {}
+    for a in result.assignments:
+        for wid, lines in a.shipments:
+            for ln in lines:
+                used[(wid, ln.sku)] = used.get((wid, ln.sku), 0) + ln.quantity
+    assert all(
+        n <= next(w for w in warehouses if w.id == wid).inventory.get(sku, 0)
+        for (wid, sku), n in used.items()
+    )

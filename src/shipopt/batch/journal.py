@@ -1,6 +1,8 @@
 """A plan's journal: every finished shipment decision, appended as one JSON line, so that an
 interrupted run can be resumed without redoing finished work.
 
+Stage lines keep what a finished step produced (the sourcing, the consolidated decisions), so
+a resumed run skips those steps too; the journal is deleted only when the plan is complete.
 The first line is the run's fingerprint (a hash of the orders, catalog, warehouses, boxes and
 plan settings); a journal from other inputs or settings is not reused. A torn last line (the
 process died mid-write) is ignored."""
@@ -39,9 +41,12 @@ class Journal:
         self.run = run
         self._fh: IO[str] | None = None
         self._pending = 0
+        self.stages: dict[str, Any] = {}
 
     def load(self) -> dict[str, Decision]:
-        """Decisions of an earlier run with the same fingerprint (empty otherwise)."""
+        """Decisions of an earlier run with the same fingerprint (empty otherwise); the stages
+        it finished (sourcing, consolidation) are in :attr:`stages` after this."""
+        self.stages = {}
         if not self.path.exists():
             return {}
         done: dict[str, Decision] = {}
@@ -55,18 +60,29 @@ class Journal:
             for line in fh:
                 try:
                     entry = json.loads(line)
-                    done[entry["key"]] = _DECISION.validate_python(entry["decision"])
+                    if "stage" in entry:
+                        self.stages[entry["stage"]] = entry["value"]
+                    else:
+                        done[entry["key"]] = _DECISION.validate_python(entry["decision"])
                 except (json.JSONDecodeError, KeyError, TypeError, ValidationError):
                     break  # a torn last line: everything before it stands
         return done
 
-    def start(self, keep: dict[str, Decision]) -> None:
-        """Begin writing: the header, then what is kept from before."""
+    def start(self, keep: dict[str, Decision], stages: dict[str, Any] | None = None) -> None:
+        """Begin writing: the header, then the stages and decisions kept from before."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = self.path.open("w", encoding="utf-8")
         self._fh.write(json.dumps({"run": self.run}) + "\n")
+        for name, value in (stages or {}).items():
+            self.stage(name, value)
         for key, decision in keep.items():
             self.add(key, decision)
+        self._fh.flush()
+
+    def stage(self, name: str, value: Any) -> None:
+        """A finished stage's result (JSON), written at once: a resumed run starts after it."""
+        assert self._fh is not None
+        self._fh.write(json.dumps({"stage": name, "value": value}) + "\n")
         self._fh.flush()
 
     def add(self, key: str, decision: Decision) -> None:

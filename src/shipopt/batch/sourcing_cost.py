@@ -61,8 +61,9 @@ def _options(
     orders: list[Order],
     warehouses: list[Warehouse],
     directory: ZipDirectory,
+    ranking: dict[str, list[Warehouse]] | None = None,
 ) -> list[list[Shipments]]:
-    ranking = nearest_first(orders, warehouses, directory)
+    ranking = ranking or nearest_first(orders, warehouses, directory)
     out = []
     for order in orders:
         ranked = ranking[order.id]
@@ -171,7 +172,8 @@ def source_by_cost(
 ) -> Sourcing:
     """See the module docstring."""
     split_cents = int(split_penalty * 100)
-    candidates = _options(orders, warehouses, ctx.directory)
+    ranking = nearest_first(orders, warehouses, ctx.directory)
+    candidates = _options(orders, warehouses, ctx.directory, ranking)
     options = estimate_costs(orders, candidates, skus, warehouses, ctx, ship_date, split_cents)
     by_order: list[list[int]] = [[] for _ in orders]
     for i, opt in enumerate(options):
@@ -214,11 +216,16 @@ def source_by_cost(
             optimal[k] = pick
     if _total(optimal, options) <= _total(chosen, options):
         chosen = optimal
+    repaired = _repair(
+        orders, chosen, options, stock, nearest_first(orders, warehouses, ctx.directory)
+    )
     assignments: list[Assignment] = []
     unplanned: dict[str, str] = {}
     for k, order in enumerate(orders):
         pick = chosen[k]
-        if pick is None:
+        if k in repaired:
+            assignments.append(Assignment(order, repaired[k]))
+        elif pick is None:
             unplanned[order.id] = (
                 "out of stock in every warehouse"
                 if not by_order[k]
@@ -227,6 +234,43 @@ def source_by_cost(
         else:
             assignments.append(Assignment(order, options[pick].shipments))
     return Sourcing(assignments, unplanned)
+
+
+def _repair(
+    orders: list[Order],
+    chosen: list[int | None],
+    options: list[Option],
+    stock: dict[str, dict[str, int]],
+    ranking: dict[str, list[Warehouse]],
+) -> dict[int, Shipments]:
+    """Orders left out but fillable from what the chosen options leave, by a split the options
+    did not list: each line from the nearest warehouse with enough of it left (first come,
+    first served)."""
+    left = {w: dict(s) for w, s in stock.items()}
+    for pick in chosen:
+        if pick is not None:
+            for wid, lines in options[pick].shipments:
+                for ln in lines:
+                    left[wid][ln.sku] -= ln.quantity
+    repaired: dict[int, Shipments] = {}
+    for k in sorted(
+        (k for k, pick in enumerate(chosen) if pick is None), key=lambda k: orders[k].arrival_key()
+    ):
+        order = orders[k]
+        picks: dict[str, list[OrderLine]] = {}
+        for ln in order.lines:
+            w = next(
+                (w for w in ranking[order.id] if left[w.id].get(ln.sku, 0) >= ln.quantity), None
+            )
+            if w is None:
+                break
+            picks.setdefault(w.id, []).append(ln)
+        else:
+            for wid, taken in picks.items():
+                for ln in taken:
+                    left[wid][ln.sku] -= ln.quantity
+            repaired[k] = tuple((wid, tuple(taken)) for wid, taken in picks.items())
+    return repaired
 
 
 def _improve(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator
 
 from shipopt.batch.inputs import OrderBook
-from shipopt.batch.sourcing import source_nearest
+from shipopt.batch.sourcing import Assignment, Sourcing, source_nearest
 from shipopt.batch.sourcing_cost import source_by_cost
 from shipopt.calendar import zone_info
 from shipopt.domain.address import Address
@@ -590,6 +590,47 @@ def plan_day(
             pool.close(failed=False)
 
 
+def _source(
+    book: OrderBook,
+    warehouses: list[Warehouse],
+    skus: dict[str, Sku],
+    ctx: QuoteContext,
+    settings: PlanSettings,
+) -> Sourcing:
+    if settings.strategy == "nearest-warehouse":
+        return source_nearest(book.orders, warehouses, ctx.directory)
+    return source_by_cost(book.orders, warehouses, skus, ctx, settings.day, settings.split_penalty)
+
+
+def sourcing_to_json(sourcing: Sourcing) -> dict[str, Any]:
+    """The sourcing as JSON for the journal: each order's shipments as (warehouse, sku, qty)."""
+    return {
+        "assignments": [
+            [
+                a.order.id,
+                [[wid, [[ln.sku, ln.quantity] for ln in lines]] for wid, lines in a.shipments],
+            ]
+            for a in sourcing.assignments
+        ],
+        "unplanned": sourcing.unplanned,
+    }
+
+
+def sourcing_from_json(data: dict[str, Any], orders: list[Order]) -> Sourcing:
+    by_id = {o.id: o for o in orders}
+    assignments = [
+        Assignment(
+            by_id[oid],
+            tuple(
+                (wid, tuple(OrderLine(sku=sku, quantity=q) for sku, q in lines))
+                for wid, lines in shipments
+            ),
+        )
+        for oid, shipments in data["assignments"]
+    ]
+    return Sourcing(assignments, dict(data["unplanned"]))
+
+
 def _plan(
     book: OrderBook,
     skus: dict[str, Sku],
@@ -602,14 +643,14 @@ def _plan(
     resume: bool,
     pool: _PoolRun | None,
 ) -> Plan:
-    if pool is not None:
-        pool.prepack([tuple(o.lines) for o in book.orders])
-    if settings.strategy == "nearest-warehouse":
-        sourcing = source_nearest(book.orders, warehouses, ctx.directory)
+    earlier = journal.load() if journal is not None and resume else {}
+    stages = journal.stages if journal is not None and resume else {}
+    if "sourcing" in stages:
+        sourcing = sourcing_from_json(stages["sourcing"], book.orders)
     else:
-        sourcing = source_by_cost(
-            book.orders, warehouses, skus, ctx, settings.day, settings.split_penalty
-        )
+        if pool is not None:  # baskets start packing while the parent sources
+            pool.prepack([tuple(o.lines) for o in book.orders])
+        sourcing = _source(book, warehouses, skus, ctx, settings)
     by_id = {w.id: w for w in warehouses}
     decided: dict[str, OrderDecision] = {}
     for oid, problems in book.rejected.items():
@@ -622,11 +663,13 @@ def _plan(
         (a.order, wid, lines) for a in sourcing.assignments for wid, lines in a.shipments
     ]
     keys = [f"{order.id}|{wid}" for order, wid, _ in jobs]
-    earlier = journal.load() if journal is not None and resume else {}
     known = {k: earlier[k] for k in keys if k in earlier}
     todo = [job for job, k in zip(jobs, keys, strict=True) if k not in known]
+    if pool is not None and "sourcing" in stages:  # resumed: pack only what is left
+        pool.prepack([lines for _, _, lines in todo])
     if journal is not None:
-        journal.start(known)
+        kept = {k: v for k, v in stages.items() if k == "sourcing"}
+        journal.start(known, kept or {"sourcing": sourcing_to_json(sourcing)})
 
     def record(job: Job, decision: Decision) -> None:
         if journal is not None:
@@ -656,8 +699,6 @@ def _plan(
         raise
     computed = iter(fresh)
     results = [known[k] if k in known else next(computed) for k in keys]
-    if journal is not None:
-        journal.close(finished=True)
     per_order: dict[str, list[ShipmentDecision | str]] = {}
     for (order, _, _), result in zip(jobs, results, strict=True):
         per_order.setdefault(order.id, []).append(result)
@@ -677,26 +718,37 @@ def _plan(
                 total=sum((s.total for s in shipments), Decimal(0)),
             )
     ordered = [decided[oid] for oid in book.input_order()]
-    if settings.strategy == "full":
-        from shipopt.pipeline.consolidate import Day, consolidate, go_freight
+    try:
+        if "consolidated" in stages:
+            ordered = [OrderDecision.model_validate(d) for d in stages["consolidated"]]
+        elif settings.strategy == "full":
+            from shipopt.pipeline.consolidate import Day, consolidate, go_freight
 
-        day = Day(
-            orders={o.id: o for o in book.orders},
-            lines_of={(order.id, wid): lines for order, wid, lines in jobs},
-            warehouses=by_id,
-            skus=skus,
-            boxes=boxes,
-            ctx=ctx,
-            settings=settings,
-            cache=Baskets(),
-        )
-        ordered = go_freight(consolidate(ordered, day), day)
-    if any(w.fleet is not None and w.fleet.vans for w in warehouses):
-        from shipopt.pipeline.fleet import assign_own_fleet
+            day = Day(
+                orders={o.id: o for o in book.orders},
+                lines_of={(order.id, wid): lines for order, wid, lines in jobs},
+                warehouses=by_id,
+                skus=skus,
+                boxes=boxes,
+                ctx=ctx,
+                settings=settings,
+                cache=Baskets(),
+            )
+            ordered = go_freight(consolidate(ordered, day), day)
+            if journal is not None:
+                journal.stage("consolidated", [d.model_dump(mode="json") for d in ordered])
+        if any(w.fleet is not None and w.fleet.vans for w in warehouses):
+            from shipopt.pipeline.fleet import assign_own_fleet
 
-        ordered = assign_own_fleet(
-            ordered, {o.id: o for o in book.orders}, warehouses, ctx.directory, settings
-        )
+            ordered = assign_own_fleet(
+                ordered, {o.id: o for o in book.orders}, warehouses, ctx.directory, settings
+            )
+    except BaseException:
+        if journal is not None:
+            journal.close(finished=False)
+        raise
+    if journal is not None:
+        journal.close(finished=True)
     rows = [RowProblem(where=p.where, message=p.message) for p in book.problems]
     return Plan(orders=ordered, strategy=settings.strategy, row_problems=rows)
 
