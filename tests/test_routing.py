@@ -477,3 +477,59 @@ def test_a_matrix_with_huge_numbers_is_refused() -> None:
     )
     with pytest.raises(ValidationError, match="at most 100000"):
         RoutingRequest.model_validate(req)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_quick_construction_keeps_every_route_constraint(seed: int) -> None:
+    from shipopt.routing.baselines import quick_nearest
+
+    data = random_instance(seed, n=40, optional=True)
+    routes = quick_nearest(data)
+    ev = evaluate(data, routes)
+    assert not any(v.startswith("route ") for v in ev.violations), ev.violations
+    assert sum(len(r.visits) for r in routes.routes) + len(routes.dropped) == len(data.stops)
+
+
+def _many_stops(n: int, limit: float) -> RoutingRequest:
+    import random
+
+    rng = random.Random(1)
+    stops = [
+        {
+            "id": f"S{k}",
+            "place": {
+                "coordinates": {"lat": 41.6 + rng.random() * 0.6, "lon": -88 + rng.random() * 0.7}
+            },
+            "weight": "10 lb",
+            "parcels": 1,
+            "service_minutes": 3,
+            "drop_penalty": "15.00",
+        }
+        for k in range(n)
+    ]
+    van = {
+        "id": "van", "count": 20, "depot": "D", "capacity_weight": "1500 lb", "capacity_parcels": 150,
+        "fixed_cost": "45", "cost_per_km": "0.55", "cost_per_hour": "30", "shift_start": "08:00",
+        "shift_end": "18:00", "max_duration_minutes": 600,
+    }  # fmt: skip
+    return RoutingRequest.model_validate(
+        {
+            "depots": [{"id": "D", "place": {"coordinates": {"lat": 41.88, "lon": -87.63}}}],
+            "vehicle_types": [van],
+            "stops": stops,
+            "solver": "auto",
+            "time_limit": limit,
+        }
+    )
+
+
+@pytest.mark.parametrize(("n", "limit"), [(1500, 2.0), (3000, 1.0)])
+def test_a_large_request_keeps_its_limit_and_serves_stops(n: int, limit: float) -> None:
+    import time
+
+    start = time.perf_counter()
+    result = plan_routes(_many_stops(n, limit))
+    elapsed = time.perf_counter() - start
+    assert elapsed <= limit * 1.1 + 1.0, elapsed  # the matrices are built inside the limit
+    served = sum(len(r.visits) for r in result.routes)
+    assert served > n // 2 and result.feasible and not result.violations

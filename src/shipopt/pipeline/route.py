@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from shipopt.domain.routing import RoutingRequest, RoutingResult
 from shipopt.geo import ZipDirectory
 from shipopt.routing.build import build, report
 from shipopt.routing.solve import solve
+
+MIN_SEARCH_SECONDS = 0.05
 
 
 def plan_routes(
@@ -13,7 +17,9 @@ def plan_routes(
     directory: ZipDirectory | None = None,
     max_time_limit: float | None = None,
 ) -> RoutingResult:
-    built = build(request, directory)
+    started = time.perf_counter()
     limit = min(request.time_limit, max_time_limit) if max_time_limit else request.time_limit
-    routes, evaluation = solve(built.data, request.solver, limit, request.seed)
+    built = build(request, directory)
+    left = max(limit - (time.perf_counter() - started), MIN_SEARCH_SECONDS)  # the limit covers it
+    routes, evaluation = solve(built.data, request.solver, left, request.seed)
     return report(request, built, routes, evaluation)

@@ -8,6 +8,7 @@ Reported costs are recomputed exactly from metres and seconds and rounded half-u
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +23,7 @@ from shipopt.domain.routing import (
     StopVisit,
 )
 from shipopt.errors import InputError, Problem
-from shipopt.geo import ZipDirectory, distance_miles_many
+from shipopt.geo import ZipDirectory, distance_matrix_miles
 from shipopt.routing.data import HORIZON, RouteSet, RoutingData, VehicleTypeData
 from shipopt.routing.evaluate import Evaluation
 from shipopt.units import CENT, Mass
@@ -103,7 +104,7 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
     depot_ids = [d.id for d in request.depots]
     stop_ids = [s.id for s in request.stops]
     ids = depot_ids + stop_ids
-    dup = sorted({i for i in ids if ids.count(i) > 1})
+    dup = sorted(i for i, n in Counter(ids).items() if n > 1)
     if dup:
         raise InputError(
             Problem("stops", f"ids must be unique across depots and stops: {', '.join(dup)}")
@@ -131,9 +132,7 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
         duration = np.vectorize(lambda v: _int(v * 60), otypes=[np.int64])(minutes)
     else:
         coords = place_points(request, directory)
-        miles = distance_miles_many(
-            coords[:, None, 0], coords[:, None, 1], coords[None, :, 0], coords[None, :, 1]
-        )
+        miles = distance_matrix_miles(coords[:, 0], coords[:, 1])
         metres = miles * 1609.344 * float(request.circuity)
         distance = np.floor(metres + 0.5).astype(np.int64)
         duration = np.floor(metres / (float(request.speed_kmh) / 3.6) + 0.5).astype(np.int64)

@@ -9,18 +9,21 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
 
 from shipopt.errors import InputError, Problem
-from shipopt.routing.baselines import nearest_neighbour, savings
+from shipopt.routing.baselines import nearest_neighbour, quick_nearest, savings
 from shipopt.routing.data import RouteSet, RoutingData
 from shipopt.routing.evaluate import Evaluation, evaluate
 from shipopt.routing.ortools_adapter import solve_ortools
 from shipopt.routing.pyvrp_adapter import solve_pyvrp, supported
 
+SLOW_BASELINES_UP_TO = 1000  # stops; the savings and nearest baselines check every step
+ONE_SEARCH_ABOVE = 2000  # stops; a search per core would copy matrices of n^2 per process
 SolverName = Literal["ortools", "pyvrp", "auto", "savings", "nearest"]
 BACKENDS: dict[str, Callable[[RoutingData, float, int], RouteSet]] = {
     "ortools": solve_ortools,
     "pyvrp": solve_pyvrp,
     "savings": savings,
     "nearest": nearest_neighbour,
+    "quick": quick_nearest,
 }
 
 
@@ -60,7 +63,7 @@ def solve(
             8,
         ),
     )
-    if workers == 1:
+    if workers == 1 or len(data.stops) > ONE_SEARCH_ABOVE:  # large: one copy of the matrices
         result = _run("pyvrp", data, time_limit, seed)
         return _checked(data, result, evaluate(data, result))
     jobs = [("pyvrp", seed + k) for k in range(workers)]
@@ -81,18 +84,24 @@ def _checked(data: RoutingData, result: RouteSet, ev: Evaluation) -> tuple[Route
     """``result`` if every route keeps its constraints; else the better of the savings and
     nearest-neighbour constructions (which keep them, dropping what fits nowhere), noting why;
     else no routes, every stop dropped, with the violations as the reason."""
-    if not _route_violations(ev):
+    if not result.failure and not _route_violations(ev):
         return result, ev
     broken = "; ".join(v for v in ev.violations if v.startswith("route "))[:300]
-    options = []
-    for name in ("savings", "nearest"):
+    why = result.failure or f"its answer broke route constraints ({broken})"
+    options = [] if _route_violations(ev) else [(result, ev)]
+    names = (
+        ("quick", "savings", "nearest") if len(data.stops) <= SLOW_BASELINES_UP_TO else ("quick",)
+    )
+    for name in names:
         built = _run(name, data, 0.0, 0)
         checked = evaluate(data, built)
         if not _route_violations(checked):
             options.append((built, checked))
     if options:
         built, checked = min(options, key=lambda pair: _rank(pair[1]))
-        note = f"{result.solver}'s answer broke route constraints ({broken}): {built.solver} kept"
+        if built is result:
+            return result, ev
+        note = f"{result.solver}: {why}; the {built.solver} construction is kept"
         return RouteSet(built.routes, built.dropped, result.solver, note), checked
     failed = RouteSet(
         (),
