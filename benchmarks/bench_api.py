@@ -6,9 +6,10 @@ soon as the last answer arrived, for ``--seconds``. The server and the load gene
 machine's cores. Then the same requests through ``quote()`` in one loop, so the HTTP cost is a
 ratio from the same run.
 
-Two load runs: closed loop (each connection sends again as soon as it is answered: the most
-the server gives) and open loop at ``--rate`` quotes/s (a fixed schedule, latency from the
-scheduled send time, so there is no coordinated omission).
+Three load runs: closed loop (each connection sends again as soon as it is answered: the most
+the server gives), open loop at ``--rate`` quotes/s (a fixed schedule, latency from the
+scheduled send time, so there is no coordinated omission), and the same open loop while a
+``--plan-orders`` plan job runs on the server (in its own worker process).
 
 Usage: python -m benchmarks.bench_api [--seconds 30] [--connections 32] [--workers 2] [--rate 1000]
 """
@@ -149,6 +150,63 @@ def in_process(payloads: list[dict[str, Any]], seconds: float) -> dict[str, Any]
     return {"latencies": latencies, "seconds": seconds, "errors": 0}
 
 
+def plan_body(orders: int) -> bytes:
+    """A generated day as a POST /v1/plans request (the sample box catalog, no vans)."""
+    import tempfile
+
+    from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
+    from shipopt.batch.sample import sample_day, write_sample
+    from shipopt.geo import default_zip_directory
+
+    directory = default_zip_directory()
+    paths = write_sample(sample_day(directory, orders, 1), Path(tempfile.mkdtemp()))
+    skus = read_skus_csv(paths["skus"])
+    book = read_orders_csv(paths["orders"], skus, directory)
+    body = {
+        "orders": [o.model_dump(mode="json") for o in book.orders],
+        "skus": [s.model_dump(mode="json") for s in skus.values()],
+        "warehouses": [
+            {**w.model_dump(mode="json"), "fleet": None}
+            for w in read_warehouses_json(paths["warehouses"])
+        ],
+        "boxes": json.loads((ROOT / "examples" / "boxes.json").read_text()),
+        "pack_effort": "normal",
+    }
+    data = json.dumps(body).encode()
+    head = (
+        "POST /v1/plans HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {KEY}\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    return head.encode() + data
+
+
+def submit_plan(port: int, body: bytes) -> str:
+    """Submit a plan job; its id."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(body)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    job: dict[str, Any] = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    return str(job["id"])
+
+
+def plan_status(port: int, job_id: str) -> str:
+    request = (
+        f"GET /v1/plans/{job_id} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {KEY}\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(request.encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return str(json.loads(answer.split(b"\r\n\r\n", 1)[1])["status"])
+
+
 def _row(name: str, run: dict[str, Any]) -> dict[str, Any]:
     lat = run["latencies"]
     return {
@@ -168,6 +226,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="Server processes.")
     parser.add_argument("--rate", type=float, default=1000, help="Open-loop offered load/s.")
     parser.add_argument("--requests", type=int, default=2000, help="Distinct quote bodies.")
+    parser.add_argument("--plan-orders", type=int, default=3000, help="The concurrent plan.")
     args = parser.parse_args()
     sample = random_parcels(
         QuoteContext.from_directory(ROOT / "rate_tables").directory, args.requests, 7
@@ -181,6 +240,11 @@ def main() -> None:
         asyncio.run(load(port, bodies, args.connections, 3))  # warm-up
         closed = asyncio.run(load(port, bodies, args.connections, args.seconds))
         fixed = asyncio.run(load(port, bodies, args.connections, args.seconds, args.rate))
+        job = submit_plan(port, plan_body(args.plan_orders))
+        while plan_status(port, job) == "queued":
+            time.sleep(0.2)
+        busy = asyncio.run(load(port, bodies, args.connections, args.seconds, args.rate))
+        busy_status = plan_status(port, job)  # "running" all along: the plan outlasted the run
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -188,9 +252,14 @@ def main() -> None:
     rows = [
         _row(f"HTTP, {args.connections} connections, closed loop (as fast as it answers)", closed),
         _row(f"HTTP, {args.connections} connections, open loop at {args.rate:g}/s", fixed),
+        _row(
+            f"HTTP, open loop at {args.rate:g}/s while a {args.plan_orders}-order plan job runs "
+            f"(job {busy_status} at the end)",
+            busy,
+        ),
         _row("in-process quote(), one loop", local),
     ]
-    ratio = rows[2]["quotes_per_s"] / rows[0]["quotes_per_s"]
+    ratio = rows[3]["quotes_per_s"] / rows[0]["quotes_per_s"]
     table = Table(title=f"Quotes over HTTP vs in process ({args.seconds:g} s)")
     for col in rows[0]:
         table.add_column(col)
