@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
-from benchmarks.results_io import write
+from benchmarks.results_io import show, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,12 +146,7 @@ def main() -> None:
                      "planned": r["planned"], "cost": r["cost"]}
                 )  # fmt: skip
                 Console().print(rows[-1])
-    table = Table(title="Batch plan: read, source, pack, rate, write")
-    for col in rows[0]:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    Console().print(table)
+    show("Batch plan: read, source, pack, rate, write", rows)
     write("plan", "Batch plan throughput", rows, {"settings": vars(args)})
 
 

@@ -9,10 +9,7 @@ import resource
 import time
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
-from benchmarks.results_io import write
+from benchmarks.results_io import show, write
 from shipopt.domain.routing import RoutingRequest
 from shipopt.pipeline.route import plan_routes
 
@@ -76,12 +73,7 @@ def main() -> None:
                 "note": result.note[:60],
             }
         )
-    table = Table(title="Large routing requests (auto)")
-    for col in rows[0]:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    Console().print(table)
+    show("Large routing requests (auto)", rows)
     write("routing_large", "Large routing requests", rows, {})
 
 

@@ -44,3 +44,16 @@ def write(name: str, title: str, summary: list[dict[str, Any]], details: dict[st
             md += f"\n## {key}\n\n" + markdown_table(rows)
     (RESULTS / f"{name}.md").write_text(md)
     return RESULTS / f"{name}.md"
+
+
+def show(title: str, rows: list[dict[str, Any]]) -> None:
+    """Print rows (dicts with the same keys) as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in rows[0]:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    Console().print(table)

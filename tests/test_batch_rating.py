@@ -10,7 +10,7 @@ from shipopt.domain.quote import QuoteRequest
 from shipopt.geo import ZipDirectory, default_zip_directory
 from shipopt.pipeline.batch_rating import rate_batch
 from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
-from shipopt.pipeline.random_parcels import random_parcels
+from shipopt.pipeline.random_parcels import RandomParcels, random_parcels
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
 from shipopt.rating.vectorized import NOT_CARRIED
@@ -46,24 +46,29 @@ def scalar_totals(
     return out
 
 
+def sample_totals(ctx: QuoteContext, sample: RandomParcels, i: int, keys: list[str]) -> list[int]:
+    """:func:`scalar_totals` of parcel ``i`` of a random sample."""
+    p = sample.parcels
+    return scalar_totals(
+        ctx,
+        f"{sample.origin_zip[i]:05d}",
+        f"{p.dest_zip[i]:05d}",
+        (int(p.sides_nm[i][0]), int(p.sides_nm[i][1]), int(p.sides_nm[i][2])),
+        int(p.weight_ng[i]),
+        bool(p.residential[i]),
+        keys,
+    )
+
+
 def test_batch_matches_scalar(ctx: QuoteContext, directory: ZipDirectory) -> None:
     sample = random_parcels(directory, 3000, seed=11)
     batch = rate_batch(
         ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
     )
     assert len(batch.keys) >= 7 and batch.totals.shape == (3000, len(batch.keys))
-    p = sample.parcels
     carried = 0
     for i in range(3000):
-        expected = scalar_totals(
-            ctx,
-            f"{sample.origin_zip[i]:05d}",
-            f"{p.dest_zip[i]:05d}",
-            tuple(int(x) for x in p.sides_nm[i]),
-            int(p.weight_ng[i]),  # type: ignore[arg-type]
-            bool(p.residential[i]),
-            batch.keys,
-        )
+        expected = sample_totals(ctx, sample, i, batch.keys)
         assert list(batch.totals[i]) == expected, i
         carried += sum(e != NOT_CARRIED for e in expected)
     assert carried > 3000 * 3  # most parcels fit most services
@@ -141,15 +146,6 @@ def test_batch_skips_other_currencies_and_prices_point_zones(
     assert "summit/euro" not in batch.keys  # a USD quote refuses it: so does the batch
     assert "summit/pointzones" in batch.keys
     j = batch.keys.index("summit/pointzones")
-    p = sample.parcels
     for i in range(300):
-        (expected,) = scalar_totals(
-            ctx,
-            f"{sample.origin_zip[i]:05d}",
-            f"{p.dest_zip[i]:05d}",
-            tuple(int(x) for x in p.sides_nm[i]),
-            int(p.weight_ng[i]),  # type: ignore[arg-type]
-            bool(p.residential[i]),
-            ["summit/pointzones"],
-        )
+        (expected,) = sample_totals(ctx, sample, i, ["summit/pointzones"])
         assert int(batch.totals[i, j]) == expected, i

@@ -6,26 +6,17 @@ from pathlib import Path
 from shipopt.geo import ZipDirectory
 from shipopt.ratetables.loader import load_directory
 from shipopt.zones import ZoneResolver
-from tests.conftest import TableWriter
+from tests.conftest import TINY_SERVICE, TableWriter
 
-NO_FLOOR_SERVICE = """
-carrier = "tiny"
-carrier_name = "Tiny Parcel"
-service = "ground"
-service_name = "Tiny Ground"
-mode = "parcel"
-version = "t1"
-effective_from = 2026-01-01
-
-[grid]
-file = "grid.csv"
-
-[limits]
-max_weight = "150 lb"
-
-[transit]
-days_by_zone = { 1 = 1, 2 = 1, 3 = 2, 4 = 3, 5 = 3, 6 = 4, 7 = 4, 8 = 5, 9 = 7 }
-"""
+# the tiny service without its floor and dimensional weight, pricing zones 1-9
+NO_FLOOR_SERVICE = (
+    TINY_SERVICE.replace("[zones]\nfloor = 2\n", "")
+    .replace("[weights]\ndim_divisor = 139\n", "")
+    .replace(
+        "days_by_zone = { 2 = 1, 3 = 2, 4 = 3, 5 = 3, 6 = 4, 7 = 4, 8 = 5 }",
+        "days_by_zone = { 1 = 1, 2 = 1, 3 = 2, 4 = 3, 5 = 3, 6 = 4, 7 = 4, 8 = 5, 9 = 7 }",
+    )
+)
 GRID = "weight_lb,1,2,3,4,5,6,7,8,9\n1," + ",".join(["5.00"] * 9) + "\n"
 
 

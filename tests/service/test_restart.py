@@ -26,12 +26,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(port: int, db_url: str, log: Path) -> subprocess.Popen[bytes]:
+def _start(port: int, db_url: str, log: Path, **settings: str) -> subprocess.Popen[bytes]:
+    """``shipopt serve`` on ``port``, answering /readyz; ``settings`` as SHIPOPT_ variables."""
     env = {
         **os.environ,
         "SHIPOPT_API_KEY_HASHES": json.dumps([hash_key(KEY)]),
         "SHIPOPT_DATABASE_URL": db_url,
         "SHIPOPT_JOB_LEASE_SECONDS": "1",
+        **{f"SHIPOPT_{k.upper()}": v for k, v in settings.items()},
     }
     cmd = [sys.executable, "-m", "shipopt.cli.main", "serve", "--port", str(port)]
     proc = subprocess.Popen(
