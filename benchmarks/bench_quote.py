@@ -72,7 +72,7 @@ def scalar_prices(ctx: QuoteContext, sample: RandomParcels, keys: list[str]) -> 
                 continue
             zone = ctx.zones.zone(service, o, d)
             res = price_parcel(
-                ctx.registry.rules(service),
+                ctx.rules(service),
                 sides,
                 int(p.weight_ng[i]),
                 zone,
@@ -108,7 +108,13 @@ def main() -> None:
     for _ in range(3):
         t = time.perf_counter()
         batch = rate_batch(
-            ctx.registry, zone_arrays, ctx.directory, sample.origin_zip, sample.parcels, DAY
+            ctx.registry,
+            ctx.rules,
+            zone_arrays,
+            ctx.directory,
+            sample.origin_zip,
+            sample.parcels,
+            DAY,
         )
         runs.append(time.perf_counter() - t)
     best = min(runs)
@@ -116,7 +122,9 @@ def main() -> None:
 
     console.print(f"agreement: {args.agreement} parcels, scalar vs batch ...")
     check = random_parcels(ctx.directory, args.agreement, args.seed + 2)
-    vec = rate_batch(ctx.registry, zone_arrays, ctx.directory, check.origin_zip, check.parcels, DAY)
+    vec = rate_batch(
+        ctx.registry, ctx.rules, zone_arrays, ctx.directory, check.origin_zip, check.parcels, DAY
+    )
     t = time.perf_counter()
     ref = scalar_prices(ctx, check, vec.keys)
     scalar_seconds = time.perf_counter() - t

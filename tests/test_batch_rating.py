@@ -39,9 +39,7 @@ def scalar_totals(
             out.append(NOT_CARRIED)
             continue
         zone = ctx.zones.zone(service, o, d)
-        priced = price_parcel(
-            ctx.registry.rules(service), sides, weight, zone, residential, d.zip5, DAY
-        )
+        priced = price_parcel(ctx.rules(service), sides, weight, zone, residential, d.zip5, DAY)
         out.append(priced.total if isinstance(priced, ParcelPrice) else NOT_CARRIED)
     return out
 
@@ -63,7 +61,13 @@ def sample_totals(ctx: QuoteContext, sample: RandomParcels, i: int, keys: list[s
 def test_batch_matches_scalar(ctx: QuoteContext, directory: ZipDirectory) -> None:
     sample = random_parcels(directory, 3000, seed=11)
     batch = rate_batch(
-        ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
+        ctx.registry,
+        ctx.rules,
+        ZoneArrays(directory),
+        directory,
+        sample.origin_zip,
+        sample.parcels,
+        DAY,
     )
     assert len(batch.keys) >= 7 and batch.totals.shape == (3000, len(batch.keys))
     carried = 0
@@ -77,7 +81,13 @@ def test_batch_matches_scalar(ctx: QuoteContext, directory: ZipDirectory) -> Non
 def test_batch_matches_full_quote(ctx: QuoteContext, directory: ZipDirectory) -> None:
     sample = random_parcels(directory, 200, seed=5)
     batch = rate_batch(
-        ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
+        ctx.registry,
+        ctx.rules,
+        ZoneArrays(directory),
+        directory,
+        sample.origin_zip,
+        sample.parcels,
+        DAY,
     )
     p = sample.parcels
     for i in range(200):
@@ -141,7 +151,13 @@ def test_batch_skips_other_currencies_and_prices_point_zones(
     ctx = QuoteContext(RateRegistry.from_directory(tmp_path / "tables"), directory)
     sample = random_parcels(directory, 300, seed=2)
     batch = rate_batch(
-        ctx.registry, ZoneArrays(directory), directory, sample.origin_zip, sample.parcels, DAY
+        ctx.registry,
+        ctx.rules,
+        ZoneArrays(directory),
+        directory,
+        sample.origin_zip,
+        sample.parcels,
+        DAY,
     )
     assert "summit/euro" not in batch.keys  # a USD quote refuses it: so does the batch
     assert "summit/pointzones" in batch.keys

@@ -12,7 +12,7 @@ from shipopt.domain.quote import Reason
 from shipopt.ratetables.loader import load_directory
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rate import NotCarried, ParcelPrice, price_parcel
-from shipopt.rating.parcel_rules import ParcelRules
+from shipopt.rating.parcel_rules import ParcelRuleBook, ParcelRules
 from shipopt.units import Mass
 from tests.conftest import SAMPLE_TABLES, TableWriter
 
@@ -22,7 +22,7 @@ DAY = date(2026, 3, 2)
 def rules_for(write_table: TableWriter, extra: str = "", service: str | None = None) -> ParcelRules:
     folder = write_table(extra) if service is None else write_table(extra, service=service)
     (svc,) = load_directory(folder)
-    return RateRegistry([svc]).rules(svc)
+    return ParcelRuleBook([svc])(svc)
 
 
 def price(
@@ -307,7 +307,7 @@ def test_metric_service(write_table: TableWriter) -> None:
         grid="weight_kg,1,2\n0.5,5.00,6.00\n1,6.00,7.00\n2,8.00,9.50\n5,12.00,14.00\n",
     )
     (svc,) = load_directory(folder)
-    r = RateRegistry([svc]).rules(svc)
+    r = ParcelRuleBook([svc])(svc)
     # 40 x 30 x 20 cm = 24000 cm3 / 5000 = 4.8 kg -> 5 kg (0.5 kg steps) -> zone 2 = 14.00
     assert lines(price(r, "40x30x20 cm", "1.2 kg", zone=2)) == {"base": Decimal("14.00")}
     # 20 x 15 x 10 = 3000 / 5000 = 0.6 kg < 0.7 kg actual -> 1.0 kg -> zone 1 = 6.00
@@ -316,13 +316,9 @@ def test_metric_service(write_table: TableWriter) -> None:
 
 @pytest.fixture(scope="module")
 def sample_rules() -> list[ParcelRules]:
-    registry = RateRegistry.from_directory(SAMPLE_TABLES)
-    return [
-        registry.rules(s)
-        for k in registry.keys
-        for s in registry.versions(k)
-        if s.spec.mode == "parcel"
-    ]
+    services = RateRegistry.from_directory(SAMPLE_TABLES).services()
+    book = ParcelRuleBook(services)
+    return [book(s) for s in services if s.spec.mode == "parcel"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -394,7 +390,7 @@ def test_increment_other_than_the_grid_step(
 ) -> None:
     folder = write_table(f'[weights]\nround_up_to = "{increment}"\n', grid=grid, service=NO_DIM)
     (svc,) = load_directory(folder)
-    r = RateRegistry([svc]).rules(svc)
+    r = ParcelRuleBook([svc])(svc)
     result = price(r, "2x2x2 in", weight)
     assert isinstance(result, ParcelPrice), result
     assert result.total == cents
@@ -406,7 +402,7 @@ def test_increment_other_than_the_grid_step(
 def test_beyond_the_last_priced_weight_is_refused(write_table: TableWriter) -> None:
     folder = write_table('[weights]\nround_up_to = "0.5 oz"\n', grid=OUNCE_GRID, service=NO_DIM)
     (svc,) = load_directory(folder)
-    r = RateRegistry([svc]).rules(svc)
+    r = ParcelRuleBook([svc])(svc)
     result = price(r, "2x2x2 in", "4.1 oz")
     assert isinstance(result, NotCarried) and result.reason is Reason.OVER_MAX_WEIGHT
     assert _vector_price(r, "2x2x2 in", "4.1 oz")[0] == -1

@@ -2,21 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
 from shipopt.errors import InputError, Problem
-from shipopt.ratetables.schema import WEEKDAYS, Transit
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class CalendarRules(Protocol):
+    """What a carrier calendar reads of a service's transit rules (the rate-table file's
+    ``[transit]`` section has these fields)."""
+
+    @property
+    def pickup_cutoff(self) -> time: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def pickup_weekdays(self) -> Sequence[str]: ...
+    @property
+    def delivery_weekdays(self) -> Sequence[str]: ...
+    @property
+    def holidays(self) -> str: ...
+    @property
+    def works_on(self) -> Sequence[str]: ...
+    @property
+    def extra_closed(self) -> Sequence[date]: ...
 
 
 @dataclass
 class CarrierCalendar:
     """Pickup and delivery days of one service: its weekdays, less holidays it does not work."""
 
-    transit: Transit
+    transit: CalendarRules
     _closed: dict[int, frozenset[date]] = field(default_factory=dict)
     _cutoff_tz: ZoneInfo | None = field(init=False, default=None)
 

@@ -119,6 +119,7 @@ def estimate_costs(
         return []
     rates = rate_batch(
         ctx.registry,
+        ctx.rules,
         ZoneArrays(ctx.directory),
         ctx.directory,
         np.array(origin, dtype=np.int64),

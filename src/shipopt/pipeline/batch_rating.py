@@ -9,6 +9,7 @@ import numpy as np
 
 from shipopt.geo import ZipDirectory
 from shipopt.ratetables.registry import RateRegistry
+from shipopt.rating.parcel_rules import ParcelRuleBook
 from shipopt.rating.vectorized import NOT_CARRIED, ParcelArrays, price_parcels
 from shipopt.zones import ZoneArrays
 
@@ -35,6 +36,7 @@ def _states(directory: ZipDirectory, zips: np.ndarray) -> np.ndarray:
 
 def rate_batch(
     registry: RateRegistry,
+    rules: ParcelRuleBook,
     zone_arrays: ZoneArrays,
     directory: ZipDirectory,
     origin_zip: np.ndarray,
@@ -51,7 +53,7 @@ def rate_batch(
         if service is None or service.spec.mode != "parcel" or service.spec.currency != currency:
             continue
         zones = zone_arrays.zones(service, origin_zip, parcels.dest_zip)
-        totals, _ = price_parcels(registry.rules(service), parcels, zones, ship_date)
+        totals, _ = price_parcels(rules(service), parcels, zones, ship_date)
         cov = service.spec.coverage
         if (
             cov.origin_states is not None

@@ -27,6 +27,7 @@ from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.freight_rate import price_ltl, price_truckload
 from shipopt.rating.parcel_rate import DESCRIPTIONS, NotCarried, ParcelPrice, price_parcel
+from shipopt.rating.parcel_rules import ParcelRuleBook
 from shipopt.selection import explain, rank
 from shipopt.units import Mass, cents_to_decimal
 from shipopt.zones import ZoneResolver
@@ -41,9 +42,11 @@ class QuoteContext:
     registry: RateRegistry
     directory: ZipDirectory = field(default_factory=default_zip_directory)
     zones: ZoneResolver = field(init=False)
+    rules: ParcelRuleBook = field(init=False)
 
     def __post_init__(self) -> None:
         self.zones = ZoneResolver(self.directory)
+        self.rules = ParcelRuleBook(self.registry.services())
 
     @classmethod
     def from_directory(cls, rate_tables: Path) -> QuoteContext:
@@ -135,7 +138,7 @@ def price_service(
         )
         priced = price_truckload(service, shipment.parcels, miles)
         return [priced] if isinstance(priced, ParcelPrice) else priced
-    rules = ctx.registry.rules(service)
+    rules = ctx.rules(service)
     prices = []
     for i, parcel in enumerate(shipment.parcels):
         if parcel.packaging == "pallet":
@@ -339,7 +342,7 @@ def cheapest_parcel_pricer(
         out: list[Decimal | None] = []
         for plan in usable:
             priced = price_parcel(
-                ctx.registry.rules(plan.service),
+                ctx.rules(plan.service),
                 sides,
                 gross.ng,
                 plan.zone,

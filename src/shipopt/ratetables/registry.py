@@ -8,19 +8,15 @@ from pathlib import Path
 from shipopt.calendar import CarrierCalendar
 from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.loader import load_directory
-from shipopt.rating.parcel_rules import ParcelRules, build_parcel_rules
 
 
 class RateRegistry:
-    """Every service version, with its compiled rules and calendar built once."""
+    """Every service version, with its calendar built once."""
 
     def __init__(self, services: list[Service]) -> None:
         self._versions: dict[str, list[Service]] = {}
         for service in sorted(services, key=lambda s: (s.key, s.spec.effective_from)):
             self._versions.setdefault(service.key, []).append(service)
-        self._rules: dict[int, ParcelRules] = {
-            id(s): build_parcel_rules(s) for s in services if s.spec.mode == "parcel"
-        }
         self._calendars: dict[int, CarrierCalendar] = {
             id(s): CarrierCalendar(s.spec.transit) for s in services
         }
@@ -51,8 +47,9 @@ class RateRegistry:
         later = [s for s in versions if s.spec.effective_from > day]
         return later[0] if later else versions[-1]
 
-    def rules(self, service: Service) -> ParcelRules:
-        return self._rules[id(service)]
+    def services(self) -> list[Service]:
+        """Every version of every service."""
+        return [s for versions in self._versions.values() for s in versions]
 
     def calendar(self, service: Service) -> CarrierCalendar:
         return self._calendars[id(service)]

@@ -15,6 +15,7 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from shipopt.calendar import Weekday
 from shipopt.currency import Currency
 from shipopt.units import Length, Mass, money_to_cents, to_decimal, to_scaled_int
 
@@ -25,8 +26,6 @@ CentiCents = Annotated[int, BeforeValidator(lambda v: to_scaled_int(v, 4, "price
 Ppm = Annotated[
     int, BeforeValidator(lambda v: to_scaled_int(v, 4, "percent")), Field(ge=0, le=100_0000)
 ]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ChargeCode = Literal[
     "base",
     "residential",

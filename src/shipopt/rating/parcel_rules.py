@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -139,3 +140,13 @@ def build_parcel_rules(service: Service) -> ParcelRules:
         fuel_ppm=spec.fuel.percent,
         fuel_codes=spec.fuel.codes(spec.mode),
     )
+
+
+class ParcelRuleBook:
+    """Every parcel service version's rules, built once; ``book(service)`` answers."""
+
+    def __init__(self, services: Iterable[Service]) -> None:
+        self._rules = {id(s): build_parcel_rules(s) for s in services if s.spec.mode == "parcel"}
+
+    def __call__(self, service: Service) -> ParcelRules:
+        return self._rules[id(service)]
