@@ -19,9 +19,9 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 
 from shipopt.batch.sourcing import Assignment, Sourcing, nearest_first
+from shipopt.batch.sourcing_lp import choice_lp
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.geo import ZipDirectory
 from shipopt.pipeline.batch_rating import rate_batch
@@ -285,40 +285,18 @@ def _improve(
     """The least-cost choice by linear programming (GLOP): one option or none per order, stock
     per warehouse and SKU. This assignment LP comes out nearly integral; orders left
     fractional are then filled greedily from the stock the integral ones left."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
-        return greedy
-    x = [solver.NumVar(0, 1, f"x{i}") for i in range(len(options))]
-    objective = solver.Objective()
-    use: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for k, idxs in enumerate(by_order):
-        if not idxs:
-            continue
-        skip = solver.NumVar(0, 1, f"u{k}")
-        one = solver.Constraint(1, 1)
-        one.SetCoefficient(skip, 1)
-        objective.SetCoefficient(skip, UNPLANNED)
-        for i in idxs:
-            one.SetCoefficient(x[i], 1)
-            objective.SetCoefficient(x[i], options[i].cost)
-            for wid, lines in options[i].shipments:
-                for ln in lines:
-                    use.setdefault((wid, ln.sku), []).append((i, ln.quantity))
-    for (wid, sku), terms in sorted(use.items()):
-        held = stock[wid].get(sku, 0)
-        if sum(q for _, q in terms) > held:
-            limit = solver.Constraint(0, held)
-            for i, q in terms:
-                limit.SetCoefficient(x[i], q)
-    objective.SetMinimization()
-    solver.SetTimeLimit(int(time_limit * 1000))
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    uses = [
+        [(wid, ln.sku, ln.quantity) for wid, lines in opt.shipments for ln in lines]
+        for opt in options
+    ]
+    x = choice_lp(by_order, [o.cost for o in options], uses, stock, UNPLANNED, time_limit)
+    if x is None:
         return greedy
     left = {w: dict(s) for w, s in stock.items()}
     chosen: list[int | None] = [None] * len(orders)
     for k, idxs in enumerate(by_order):
         for i in idxs:
-            if x[i].solution_value() > 1 - 1e-6:
+            if x[i] > 1 - 1e-6:
                 chosen[k] = i
                 for wid, lines in options[i].shipments:
                     for ln in lines:
