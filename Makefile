@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src api
+	$(BIN)/mypy src
 
 pytest: $(STAMP)
 	$(BIN)/pytest

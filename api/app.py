@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
-from api import examples
-from api.config import ApiSettings
-from api.jobs import JobRunner
-from api.problems import install, responses
-from api.schemas import (
+from shipopt.api import examples
+from shipopt.api.config import ApiSettings
+from shipopt.api.jobs import JobRunner
+from shipopt.api.problems import install, responses
+from shipopt.api.schemas import (
     Health,
     PlanJob,
     PlanJobRequest,
@@ -28,8 +28,8 @@ from api.schemas import (
     Readiness,
     ServiceInfo,
 )
-from api.security import BodyLimit, KeyGate, key_checker
-from api.store import JobRow, JobStore, StoreError
+from shipopt.api.security import BodyLimit, KeyGate, key_checker
+from shipopt.api.store import JobRow, JobStore, StoreError
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.quote import QuoteRequest, QuoteResponse
 from shipopt.domain.routing import RoutingRequest, RoutingResult

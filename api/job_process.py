@@ -15,7 +15,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Literal
 
-from api.config import ApiSettings
+from shipopt.api.config import ApiSettings
 
 log = logging.getLogger("shipopt.api.jobs")
 STOP_GRACE_SECONDS = 2.0
@@ -27,7 +27,7 @@ def _child(payload: str, settings: ApiSettings, conn: Connection, parent: int) -
     """The worker process: load the tables, plan, send progress and the outcome."""
     from pydantic import ValidationError
 
-    from api.jobs import JobStoppedError, execute_plan
+    from shipopt.api.jobs import JobStoppedError, execute_plan
     from shipopt.errors import ShipoptError
     from shipopt.pipeline.quote import QuoteContext
 

@@ -13,10 +13,10 @@ import threading
 import uuid
 from collections.abc import Callable
 
-from api.config import ApiSettings
-from api.job_process import run_in_process
-from api.schemas import InputRowProblem, PlanJobRequest, PlanResult
-from api.store import Claimed, JobStore, StoreError
+from shipopt.api.config import ApiSettings
+from shipopt.api.job_process import run_in_process
+from shipopt.api.schemas import InputRowProblem, PlanJobRequest, PlanResult
+from shipopt.api.store import Claimed, JobStore, StoreError
 from shipopt.batch.inputs import orders_from_records
 from shipopt.pipeline.plan import PlanOptions, plan_day, summarize
 from shipopt.pipeline.quote import QuoteContext

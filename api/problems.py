@@ -11,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas import FieldProblem, ProblemDetail
-from api.store import StoreError
+from shipopt.api.schemas import FieldProblem, ProblemDetail
+from shipopt.api.store import StoreError
 from shipopt.errors import InputError, Problem, field_path
 
 MEDIA_TYPE = "application/problem+json"

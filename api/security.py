@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.config import hash_key
-from api.problems import problem_response
+from shipopt.api.config import hash_key
+from shipopt.api.problems import problem_response
 
 DEV_OWNER = "dev"
 

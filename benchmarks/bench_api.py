@@ -31,9 +31,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.config import hash_key
 from benchmarks.bench_quote import percentile
 from benchmarks.results_io import write
+from shipopt.api.config import hash_key
 from shipopt.domain.quote import QuoteRequest
 from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.pipeline.random_parcels import quote_payloads, random_parcels

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from api.store import JobStore
+from shipopt.api.store import JobStore
 
 POSTGRES_URL = os.environ.get("SHIPOPT_TEST_POSTGRES_URL")
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api import ApiSettings, create_app, examples
-from api.config import hash_key
-from api.store import JobStore
+from shipopt.api import ApiSettings, create_app, examples
+from shipopt.api.config import hash_key
+from shipopt.api.store import JobStore
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError
@@ -219,12 +219,12 @@ def test_limits(tmp_path: Path) -> None:
 
 
 def test_internal_errors_hide_the_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import api.app
+    import shipopt.api.app as app_module
 
     def boom(*a: Any, **k: Any) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(api.app, "quote", boom)
+    monkeypatch.setattr(app_module, "quote", boom)
     with TestClient(create_app(settings(tmp_path)), raise_server_exceptions=False) as c:
         r = c.post("/v1/quotes", json=examples.QUOTE, headers=AUTH)
     assert r.status_code == 500 and r.headers["content-type"] == PROBLEM

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2 as httpx
 
-from api.config import hash_key
+from shipopt.api.config import hash_key
 from tests.service.conftest import POSTGRES_URL, plan_payload
 
 KEY = "sk_restart"

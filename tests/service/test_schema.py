@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, settings
 from pydantic import TypeAdapter
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from api import ApiSettings, create_app
-from api.config import hash_key
+from shipopt.api import ApiSettings, create_app
+from shipopt.api.config import hash_key
 from shipopt.units import Mass
 
 KEY = "sk_schema"

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from api.store import JobStore, StoreError
+from shipopt.api.store import JobStore, StoreError
 
 
 def test_submit_and_idempotency(store: JobStore) -> None:

@@ -17,7 +17,7 @@ SETTINGS_ENV = "SHIPOPT_SETTINGS_FILE"
 
 def load_settings(settings_file: Path | None, **overrides: Any) -> Any:
     """ApiSettings from the TOML file (when given) over SHIPOPT_* variables, then overrides."""
-    from api.config import ApiSettings
+    from shipopt.api.config import ApiSettings
 
     if settings_file is not None:
         return ApiSettings.from_file(settings_file, **overrides)
@@ -26,8 +26,8 @@ def load_settings(settings_file: Path | None, **overrides: Any) -> Any:
 
 def app_from_environment() -> Any:
     """The uvicorn factory for several workers: each process builds its own app."""
-    from api import create_app
-    from api.read_timeout import protocol
+    from shipopt.api import create_app
+    from shipopt.api.read_timeout import protocol
 
     file = os.environ.get(SETTINGS_ENV)
     settings = load_settings(Path(file) if file else None)
@@ -51,8 +51,8 @@ def serve(
     """Serve the HTTP API (quotes, pack, routes, plan jobs) with uvicorn."""
     import uvicorn
 
-    from api import create_app
-    from api.read_timeout import protocol
+    from shipopt.api import create_app
+    from shipopt.api.read_timeout import protocol
 
     overrides: dict[str, Any] = {"insecure_dev": True} if insecure_dev else {}
     with user_errors("settings"):
@@ -81,7 +81,7 @@ def serve(
 @serve_app.command("new")
 def new_api_key() -> None:
     """Make a new API key: give the key to the client, put its hash in the settings."""
-    from api.config import hash_key, new_key
+    from shipopt.api.config import hash_key, new_key
 
     key = new_key()
     typer.echo(f"key:  {key}")
