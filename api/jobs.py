@@ -18,7 +18,8 @@ from shipopt.api.job_process import run_in_process
 from shipopt.api.schemas import InputRowProblem, PlanJobRequest, PlanResult
 from shipopt.api.store import Claimed, JobStore, StoreError
 from shipopt.batch.inputs import orders_from_records
-from shipopt.pipeline.plan import PlanOptions, plan_day, summarize
+from shipopt.domain.plan import PlanOptions, summarize
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 
 log = logging.getLogger("shipopt.api.jobs")

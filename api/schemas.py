@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.pipeline.plan import Plan, check_strategy
+from shipopt.domain.plan import Plan, check_strategy
 
 
 class FieldProblem(BaseModel):

@@ -7,12 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from shipopt.batch.inputs import OrderBook
 from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import OrderBook, PlanSettings
 from shipopt.domain.quote import QuoteRequest
 from shipopt.pipeline.consolidate import shares
-from shipopt.pipeline.plan import PlanSettings, plan_day
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext, quote
 from tests.conftest import ROOT
 

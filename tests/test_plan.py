@@ -11,8 +11,9 @@ from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses
 from shipopt.batch.output import write_plan
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import summarize
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.plan import plan_day, summarize
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
 
@@ -59,7 +60,7 @@ def test_every_order_once_and_deterministic(day: Path, ctx: QuoteContext, tmp_pa
 
 
 def test_process_pool_gives_the_same_plan(day: Path, ctx: QuoteContext) -> None:
-    from shipopt.pipeline.plan import PlanSettings
+    from shipopt.domain.plan import PlanSettings
 
     skus = read_skus_csv(day / "skus.csv")
     book = read_orders_csv(day / "orders.csv", skus, ctx.directory)
@@ -122,9 +123,9 @@ def test_cheap_vans_take_the_local_orders_that_pay(
 
 
 def test_strategies_and_compare(day: Path, ctx: QuoteContext) -> None:
+    from shipopt.domain.plan import check_strategy
     from shipopt.pipeline.compare import compare
     from shipopt.pipeline.fleet import OWN_FLEET
-    from shipopt.pipeline.plan import check_strategy
 
     skus = read_skus_csv(day / "skus.csv")
     book = read_orders_csv(day / "orders.csv", skus, ctx.directory)

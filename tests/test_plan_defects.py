@@ -13,9 +13,10 @@ from shipopt.batch.output import write_plan
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.batch import OrderLine
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import Plan, PlanSettings
 from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.plan import Baskets, Plan, PlanSettings, pack_basket, plan_day
+from shipopt.pipeline.plan import Baskets, pack_basket, plan_day
 from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT, SAMPLE_TABLES
 

@@ -11,7 +11,8 @@ from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses
 from shipopt.batch.output import write_plan
 from shipopt.domain.batch import Fleet
 from shipopt.domain.packing import BoxType
-from shipopt.pipeline.plan import PlanOptions, plan_day
+from shipopt.domain.plan import PlanOptions
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
 

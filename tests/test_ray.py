@@ -8,8 +8,9 @@ from pydantic import TypeAdapter
 from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import PlanSettings
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.plan import PlanSettings, plan_day
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
 

@@ -11,8 +11,9 @@ from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses
 from shipopt.batch.journal import Journal, run_fingerprint
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import PlanSettings
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.plan import PlanSettings, plan_day
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
 
@@ -76,9 +77,8 @@ def test_a_journal_of_other_settings_is_not_reused(tmp_path: Path) -> None:
 def test_the_fingerprint_ignores_how_the_plan_is_computed() -> None:
     from dataclasses import replace
 
-    from shipopt.batch.inputs import OrderBook
     from shipopt.batch.journal import run_fingerprint
-    from shipopt.pipeline.plan import PlanSettings
+    from shipopt.domain.plan import OrderBook, PlanSettings
 
     base = PlanSettings()
     same = [

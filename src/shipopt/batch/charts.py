@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from shipopt.domain.batch import Order, Warehouse
+from shipopt.domain.plan import Plan, summarize
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.plan import Plan, summarize
 
 
 def write_charts(

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from shipopt.domain.batch import Order, Sku, Warehouse
+from shipopt.domain.plan import OrderBook
 from shipopt.errors import InputError, Problem, problems_from_validation
 from shipopt.geo import ZipDirectory
 
@@ -42,37 +42,6 @@ SKU_COLUMNS = (
     "fragile",
     "ships_alone",
 )
-
-
-@dataclass
-class OrderBook:
-    orders: list[Order] = field(default_factory=list)
-    rejected: dict[str, list[Problem]] = field(default_factory=dict)  # order id -> its problems
-    problems: list[Problem] = field(default_factory=list)  # rows that name no order at all
-    sequence: list[str] = field(default_factory=list)  # every order id, in input order
-
-    def input_order(self) -> list[str]:
-        """Every order id (kept or rejected) once, in the order the input first names it."""
-        seen: set[str] = set()
-        ids = [i for i in self.sequence if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
-        extra = [o.id for o in self.orders if o.id not in seen]
-        extra += [i for i in self.rejected if i not in seen and i not in extra]
-        return ids + extra
-
-    def check_bad_share(self, limit: float) -> None:
-        """An InputError when more than ``limit`` (a share, 0-1) of the orders are rejected: a
-        file that is mostly bad is the wrong file, not a day to plan."""
-        total = len(self.input_order())
-        bad = len(self.rejected)
-        if total and bad / total > limit:
-            first = "; ".join(str(p) for ps in list(self.rejected.values())[:3] for p in ps[:1])
-            raise InputError(
-                Problem(
-                    "orders",
-                    f"{bad} of {total} orders ({bad / total:.0%}) have bad rows, over the limit "
-                    f"of {limit:.0%} (max_bad_share); first problems: {first}",
-                )
-            )
 
 
 def _cell(row: dict[str, str], name: str) -> str:

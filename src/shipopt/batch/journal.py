@@ -17,10 +17,9 @@ from typing import IO, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from shipopt.batch.inputs import OrderBook
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.pipeline.plan import Decision, PlanSettings, ShipmentDecision
+from shipopt.domain.plan import Decision, OrderBook, PlanSettings, ShipmentDecision
 
 _DECISION: TypeAdapter[ShipmentDecision | str] = TypeAdapter(ShipmentDecision | str)
 

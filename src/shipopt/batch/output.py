@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from shipopt.pipeline.plan import Plan, summarize
+from shipopt.domain.plan import Plan, summarize
 
 
 def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:

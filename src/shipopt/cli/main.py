@@ -14,7 +14,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shipopt.batch.inputs import OrderBook
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.cli.render import quote_tables
 from shipopt.cli.route import route_app
@@ -22,6 +21,7 @@ from shipopt.cli.serve import serve, serve_app
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType, PackedBox, PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions
+from shipopt.domain.plan import STRATEGIES, OrderBook
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import Problem
 from shipopt.packing.bin1d import pack_1d
@@ -29,7 +29,6 @@ from shipopt.packing.cartonize import cartonize
 from shipopt.packing.checker import check_pack_result
 from shipopt.packing.instances import read_bpplib
 from shipopt.packing.pallets import PalletRequest, pallet_box, palletize
-from shipopt.pipeline.plan import STRATEGIES
 from shipopt.pipeline.quote import QuoteContext, quote
 from shipopt.ratetables.loader import load_directory
 from shipopt.settings import Settings
@@ -392,7 +391,7 @@ def _plan_options(config: Path | None, **overrides: str | None) -> Any:
     """The strategy file's options (or the defaults) with the flags given on top."""
     import tomllib
 
-    from shipopt.pipeline.plan import PlanOptions
+    from shipopt.domain.plan import PlanOptions
 
     data: dict[str, Any] = {}
     where = "options"
@@ -511,8 +510,8 @@ def plan_compare(
 ) -> None:
     """Plan the same orders under several strategies and print the savings against a baseline."""
 
+    from shipopt.domain.plan import check_strategy
     from shipopt.pipeline.compare import compare
-    from shipopt.pipeline.plan import check_strategy
 
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     try:

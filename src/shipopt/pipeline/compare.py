@@ -6,10 +6,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from shipopt.batch.inputs import OrderBook
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.pipeline.plan import Plan, PlanSettings, plan_day, summarize
+from shipopt.domain.plan import OrderBook, Plan, PlanSettings, summarize
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 
 

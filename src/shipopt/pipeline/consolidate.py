@@ -16,17 +16,10 @@ from decimal import Decimal
 
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import OrderDecision, PlanSettings, ShipmentDecision
 from shipopt.errors import ShipoptError
 from shipopt.packing.pallets import Carton, PalletRequest, palletize
-from shipopt.pipeline.plan import (
-    BasketPacking,
-    Baskets,
-    OrderDecision,
-    PlanSettings,
-    ShipmentDecision,
-    pack_basket,
-    ship_order,
-)
+from shipopt.pipeline.plan import BasketPacking, Baskets, pack_basket, ship_order
 from shipopt.pipeline.quote import QuoteContext
 from shipopt.units import Mass
 

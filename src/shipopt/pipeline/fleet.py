@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from shipopt.domain.batch import Order, Warehouse
+from shipopt.domain.plan import OrderDecision, PlanSettings, ShipmentDecision
 from shipopt.domain.routing import Depot, Place, RoutingRequest, Stop, VehicleType
 from shipopt.geo import ZipDirectory, distance_miles
-from shipopt.pipeline.plan import OrderDecision, PlanSettings, ShipmentDecision
 from shipopt.routing.build import build, report
 from shipopt.routing.evaluate import evaluate
 from shipopt.routing.pyvrp_adapter import solve_pyvrp

@@ -1,30 +1,35 @@
-"""The day's plan (first slice): source -> for each shipment, pack and rate-shop (the quote path,
-under its deliver-by date) -> one decision per input order, planned or unplanned with a reason.
-Consolidation, pallets, own-fleet routing and strategies beyond cheapest/fastest come next."""
+"""The day's plan: source the orders -> pack each basket once and rate-shop each shipment (in
+a process pool or on Ray, journaled) -> consolidate and palletize (strategy full) -> the own
+fleet -> one decision per input order, planned or unplanned with its reason. The plan's types
+and knobs are in :mod:`shipopt.domain.plan`."""
 
 from __future__ import annotations
 
 import multiprocessing
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, field_validator
-
-from shipopt.batch.inputs import OrderBook
 from shipopt.batch.sourcing import Assignment, Sourcing, source_nearest
 from shipopt.batch.sourcing_cost import source_by_cost
 from shipopt.calendar import zone_info
 from shipopt.domain.address import Address
-from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType, Item, PackedBox, PackOptions, PackRequest
 from shipopt.domain.parcel import Parcel
+from shipopt.domain.plan import (
+    Decision,
+    OrderBook,
+    OrderDecision,
+    Plan,
+    PlanSettings,
+    RowProblem,
+    ShipmentDecision,
+)
 from shipopt.domain.quote import Constraints, QuoteRequest, Rate
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem, ShipoptError
@@ -40,162 +45,6 @@ from shipopt.units import Mass
 
 if TYPE_CHECKING:
     from shipopt.batch.journal import Journal
-
-
-class ShipmentDecision(Frozen):
-    warehouse: str
-    carrier: str = Field(description="A carrier, or 'own-fleet'.")
-    service: str
-    total: Decimal
-    boxes: list[str]
-    weight: Mass
-    ship_date: date
-    promised: date
-    on_time: bool | None = Field(description="None when the order has no deliver-by date.")
-    route: str | None = Field(default=None, description="Own-fleet route id.")
-    stop: int | None = Field(default=None, description="Position on the route (1 = first).")
-    carrier_quote: Decimal | None = Field(
-        default=None, description="What it cost before the van, consolidation or freight."
-    )
-    consolidated: str | None = Field(
-        default=None, description="Joint shipment id when it rides with other orders' goods."
-    )
-    pallets: int = Field(default=0, ge=0, description="Pallets when it goes as freight.")
-    fill_rate: Decimal | None = Field(
-        default=None, description="Units' volume over the boxes' inner volume."
-    )
-
-
-class OrderDecision(Frozen):
-    order_id: str
-    status: Literal["planned", "unplanned"]
-    reason: str = ""
-    shipments: list[ShipmentDecision] = []
-    total: Decimal = Decimal(0)
-
-
-class RowProblem(Frozen):
-    """An input row that names no order (so no order can carry its reason)."""
-
-    where: str
-    message: str
-
-
-class Plan(Frozen):
-    orders: list[OrderDecision]
-    strategy: str
-    row_problems: list[RowProblem] = []
-
-
-# restarts, the CP-SAT one-box proof, block fills and re-splits (PackOptions.extra_fills)
-PACK_EFFORT = {"fast": (2, False, False), "normal": (8, True, True), "thorough": (48, True, True)}
-STRATEGIES = (
-    "cheapest",
-    "fastest",
-    "nearest-warehouse",
-    "no-cartonization",
-    "full",
-    "single-carrier:<carrier>",
-)
-
-
-def check_strategy(strategy: str) -> str:
-    """The strategy itself, or ValueError naming the known ones."""
-    if strategy in STRATEGIES[:5] or (
-        strategy.startswith("single-carrier:") and len(strategy) > len("single-carrier:")
-    ):
-        return strategy
-    raise ValueError(f"unknown strategy {strategy!r} (use {', '.join(STRATEGIES)})")
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """``strategy``: cheapest or fastest service; ``single-carrier:<carrier>`` (cheapest of one
-    carrier); ``no-cartonization`` (each unit alone in the smallest box that holds it);
-    ``nearest-warehouse`` (cheapest service, orders sourced from the nearest warehouse with
-    stock instead of by estimated cost); ``full`` (cheapest, then same-address consolidation and
-    palletized freight). Every strategy but nearest-warehouse sources by cost; the own fleet
-    takes its orders under every strategy when a warehouse has vans."""
-
-    strategy: str = "cheapest"
-    split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
-    max_bad_share: float = 0.2  # more rejected orders than this share stops the plan
-    day: date = date(2026, 12, 1)  # the planned day: rates in force and default order time
-    # a safety cap only: the restart count is the budget, so the plan does not depend on how
-    # fast or busy the machine is
-    pack_time_limit: float = 30.0
-    pack_starts: int = 8  # cartonization restarts per basket
-    pack_exact: bool = True  # the CP-SAT one-box proof (see PackOptions.exact_check)
-    pack_extra: bool = True  # block fills and re-splits (see PackOptions.extra_fills)
-    seed: int = 0
-    workers: int = 1
-    rate_tables: Path | None = None  # what each worker process loads
-    executor: Literal["local", "ray"] = "local"  # local: a process pool of ``workers``
-    ray_address: str | None = None  # join this Ray cluster (else a local Ray for the run)
-    # an order's service level -> the most transit (business) days it may take; absent: any
-    service_levels: tuple[tuple[str, int], ...] = (("expedited", 2), ("overnight", 1))
-    route_iterations: int = 3000  # own-fleet search budget (deterministic), capped by the time
-    route_time_limit: float = 20.0
-
-    def level_days(self, level: str) -> int | None:
-        """The most transit days an order of this service level may take (None: no limit)."""
-        return dict(self.service_levels).get(level)
-
-
-class PlanOptions(Frozen):
-    """The strategy file (TOML): how the day is planned."""
-
-    strategy: str = Field(default="cheapest", description=", ".join(STRATEGIES))
-    pack_effort: Literal["fast", "normal", "thorough"] = Field(
-        default="normal",
-        description="Cartonization per basket: fast (2 restarts, no exact one-box proof), "
-        "normal (8 restarts), thorough (48 restarts).",
-    )
-    split_penalty: Decimal = Field(
-        default=Decimal("2.00"), ge=0, description="Cost of each extra shipment of an order."
-    )
-    seed: int = Field(default=0, ge=0)
-    day: date = Field(default=date(2026, 12, 1), description="The day planned.")
-    service_levels: dict[Literal["standard", "expedited", "overnight"], int] = Field(
-        default={"expedited": 2, "overnight": 1},
-        description="An order's service_level -> the most transit business days it may take "
-        "(a level not listed: no limit). When no service meets it, the fastest ships.",
-    )
-    max_bad_share: float = Field(
-        default=0.2,
-        ge=0,
-        le=1,
-        description="Stop with an error when more than this share of the orders have bad rows.",
-    )
-
-    @field_validator("strategy")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        return check_strategy(value)
-
-    def settings(
-        self,
-        workers: int = 1,
-        rate_tables: Path | None = None,
-        executor: Literal["local", "ray"] = "local",
-        ray_address: str | None = None,
-    ) -> PlanSettings:
-        starts, exact, extra = PACK_EFFORT[self.pack_effort]
-        return PlanSettings(
-            strategy=self.strategy,
-            split_penalty=self.split_penalty,
-            max_bad_share=self.max_bad_share,
-            service_levels=tuple(sorted(self.service_levels.items())),
-            day=self.day,
-            seed=self.seed,
-            pack_starts=starts,
-            pack_exact=exact,
-            pack_extra=extra,
-            workers=workers,
-            rate_tables=rate_tables,
-            executor=executor,
-            ray_address=ray_address,
-        )
 
 
 def _one_box_per_unit(items: list[Item], boxes: list[BoxType]) -> list[Parcel]:
@@ -435,7 +284,6 @@ def decide_shipment(
 
 
 Job = tuple[Order, str, tuple[OrderLine, ...]]
-Decision = ShipmentDecision | str
 _WORKER: dict[str, Any] = {}
 
 
@@ -751,58 +599,3 @@ def _plan(
         journal.close(finished=True)
     rows = [RowProblem(where=p.where, message=p.message) for p in book.problems]
     return Plan(orders=ordered, strategy=settings.strategy, row_problems=rows)
-
-
-def summarize(plan: Plan) -> dict[str, object]:
-    planned = [o for o in plan.orders if o.status == "planned"]
-    by_service: Counter[str] = Counter()
-    cost_by_service: dict[str, Decimal] = {}
-    promised = [s for o in planned for s in o.shipments if s.on_time is not None]
-    for o in planned:
-        for s in o.shipments:
-            key = f"{s.carrier}/{s.service}"
-            by_service[key] += 1
-            cost_by_service[key] = cost_by_service.get(key, Decimal(0)) + s.total
-    return {
-        "orders": len(plan.orders),
-        "planned": len(planned),
-        "unplanned": len(plan.orders) - len(planned),
-        "shipments": sum(len(o.shipments) for o in planned),
-        "boxes": sum(len(s.boxes) for o in planned for s in o.shipments),
-        "total_cost": sum((o.total for o in planned), Decimal(0)),
-        "on_time_share": (sum(bool(s.on_time) for s in promised) / len(promised))
-        if promised
-        else None,
-        "shipments_by_service": dict(by_service.most_common()),
-        "cost_by_service": {k: cost_by_service[k] for k, _ in by_service.most_common()},
-        "cost_by_carrier": _by_carrier(cost_by_service),
-        "fill_rate": _mean_fill(planned),
-        "deliveries_by_day": dict(
-            sorted(Counter(str(s.promised) for o in planned for s in o.shipments).items())
-        ),
-        "consolidated_orders": sum(1 for o in planned for s in o.shipments if s.consolidated),
-        "freight_shipments": sum(1 for o in planned for s in o.shipments if s.pallets),
-        "own_fleet": {
-            "routes": len({s.route for o in planned for s in o.shipments if s.route}),
-            "stops": sum(1 for o in planned for s in o.shipments if s.route),
-        },
-    }
-
-
-def _by_carrier(cost_by_service: dict[str, Decimal]) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    for key, cost in cost_by_service.items():
-        carrier = key.split("/", 1)[0]
-        out[carrier] = out.get(carrier, Decimal(0)) + cost
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
-
-
-def _mean_fill(planned: list[OrderDecision]) -> Decimal | None:
-    """Mean fill rate over the boxed shipments (weighted by their number of boxes)."""
-    weighted = [(s.fill_rate, len(s.boxes)) for o in planned for s in o.shipments if s.fill_rate]
-    boxes = sum(n for _, n in weighted)
-    if not boxes:
-        return None
-    return (sum((f * n for f, n in weighted if f is not None), Decimal(0)) / boxes).quantize(
-        Decimal("0.0001")
-    )

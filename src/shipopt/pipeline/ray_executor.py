@@ -15,13 +15,12 @@ from typing import Any
 
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType
+from shipopt.domain.plan import Decision, PlanSettings
 from shipopt.errors import InputError, Problem
 from shipopt.pipeline.plan import (
     BasketPacking,
     Baskets,
-    Decision,
     Job,
-    PlanSettings,
     basket_key,
     decide_shipment,
     pack_basket,
