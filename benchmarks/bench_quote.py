@@ -17,9 +17,9 @@ from rich.table import Table
 
 from benchmarks.results_io import write
 from shipopt.domain.quote import QuoteRequest
-from shipopt.pipeline.batch_rating import rate_batch
 from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
 from shipopt.pipeline.random_parcels import RandomParcels, quote_payloads, random_parcels
+from shipopt.rating.batch import rate_batch
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
 from shipopt.rating.vectorized import NOT_CARRIED
 from shipopt.zones import ZoneArrays

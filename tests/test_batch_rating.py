@@ -8,10 +8,10 @@ import numpy as np
 
 from shipopt.domain.quote import QuoteRequest
 from shipopt.geo import ZipDirectory, default_zip_directory
-from shipopt.pipeline.batch_rating import rate_batch
 from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
 from shipopt.pipeline.random_parcels import RandomParcels, random_parcels
 from shipopt.ratetables.registry import RateRegistry
+from shipopt.rating.batch import rate_batch
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
 from shipopt.rating.vectorized import NOT_CARRIED
 from shipopt.zones import ZoneArrays

@@ -8,11 +8,11 @@ from pydantic import TypeAdapter
 
 import shipopt.pipeline.plan as plan_module
 from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
-from shipopt.batch.journal import Journal, run_fingerprint
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import PlanSettings
 from shipopt.geo import ZipDirectory
+from shipopt.pipeline.journal import Journal, run_fingerprint
 from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
@@ -77,8 +77,8 @@ def test_a_journal_of_other_settings_is_not_reused(tmp_path: Path) -> None:
 def test_the_fingerprint_ignores_how_the_plan_is_computed() -> None:
     from dataclasses import replace
 
-    from shipopt.batch.journal import run_fingerprint
     from shipopt.domain.plan import OrderBook, PlanSettings
+    from shipopt.pipeline.journal import run_fingerprint
 
     base = PlanSettings()
     same = [

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from shipopt.batch.sourcing import source_nearest
-from shipopt.batch.sourcing_cost import UNPLANNED, _options, estimate_costs, source_by_cost
 from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.pipeline.quote import QuoteContext
+from shipopt.sourcing.by_cost import UNPLANNED, _options, estimate_costs, source_by_cost
+from shipopt.sourcing.nearest import source_nearest
 
 DAY = date(2026, 12, 1)
 ZIPS = ["10001", "30303", "60601", "75201", "94105", "98101", "80202", "33101"]

@@ -1,1 +1,2 @@
-"""Batch planning: inputs, sample data and (to come) the day's plan."""
+"""Plan files: the day's inputs (orders, SKUs, warehouses), the plan folder and its charts, and
+the sample day generator."""

@@ -440,8 +440,8 @@ def plan_run(
     if executor not in ("local", "ray"):
         fail([Problem("--executor", f"{executor!r}: use local or ray")])
 
-    from shipopt.batch.journal import Journal, run_fingerprint
     from shipopt.batch.output import write_plan
+    from shipopt.pipeline.journal import Journal, run_fingerprint
     from shipopt.pipeline.plan import plan_day
 
     options = _plan_options(config, strategy=strategy, pack_effort=pack_effort)

@@ -14,8 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shipopt.batch.sourcing import Assignment, Sourcing, source_nearest
-from shipopt.batch.sourcing_cost import source_by_cost
 from shipopt.calendar import zone_info
 from shipopt.domain.address import Address
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
@@ -41,10 +39,12 @@ from shipopt.pipeline.quote import (
     plan_services,
     resolve_lane,
 )
+from shipopt.sourcing.by_cost import source_by_cost
+from shipopt.sourcing.nearest import Assignment, Sourcing, source_nearest
 from shipopt.units import Mass
 
 if TYPE_CHECKING:
-    from shipopt.batch.journal import Journal
+    from shipopt.pipeline.journal import Journal
 
 
 def _one_box_per_unit(items: list[Item], boxes: list[BoxType]) -> list[Parcel]:

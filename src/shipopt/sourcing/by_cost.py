@@ -17,16 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 import numpy as np
 
-from shipopt.batch.sourcing import Assignment, Sourcing, nearest_first
-from shipopt.batch.sourcing_lp import choice_lp
 from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.batch_rating import rate_batch
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.ratetables.registry import RateRegistry
+from shipopt.rating.batch import rate_batch
+from shipopt.rating.parcel_rules import ParcelRuleBook
 from shipopt.rating.vectorized import NOT_CARRIED, ParcelArrays
+from shipopt.sourcing.lp import choice_lp
+from shipopt.sourcing.nearest import Assignment, Sourcing, nearest_first
 from shipopt.zones import ZoneArrays
 
 NO_PRICE = 10**7  # cents: a lane no parcel service prices (freight would; kept as a last resort)
@@ -34,6 +36,15 @@ UNPLANNED = 10**9  # cents: leaving an order out costs more than any shipping
 
 
 Shipments = tuple[tuple[str, tuple[OrderLine, ...]], ...]  # (warehouse id, lines) each
+
+
+class RatingData(Protocol):
+    """What estimating shipping needs (a quote context has it): the services, their parcel
+    rules and the ZIP directory."""
+
+    registry: RateRegistry
+    rules: ParcelRuleBook
+    directory: ZipDirectory
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,7 @@ def estimate_costs(
     candidates: list[list[Shipments]],
     skus: dict[str, Sku],
     warehouses: list[Warehouse],
-    ctx: QuoteContext,
+    ctx: RatingData,
     ship_date: date,
     split_cents: int,
 ) -> list[Option]:
@@ -166,7 +177,7 @@ def source_by_cost(
     orders: list[Order],
     warehouses: list[Warehouse],
     skus: dict[str, Sku],
-    ctx: QuoteContext,
+    ctx: RatingData,
     ship_date: date,
     split_penalty: Decimal = Decimal("2.00"),
     time_limit: float = 60.0,
