@@ -18,7 +18,7 @@ from shipopt.api.job_process import run_in_process
 from shipopt.api.schemas import InputRowProblem, PlanJobRequest, PlanResult
 from shipopt.api.store import Claimed, JobStore, StoreError
 from shipopt.batch.inputs import orders_from_records
-from shipopt.domain.plan import PlanOptions, summarize
+from shipopt.domain.plan import summarize
 from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
 
@@ -46,14 +46,7 @@ def execute_plan(
         list(request.warehouses),
         list(request.boxes),
         ctx,
-        PlanOptions(
-            strategy=request.strategy,
-            pack_effort=request.pack_effort,
-            split_penalty=request.split_penalty,
-            seed=request.seed,
-            day=request.day,
-            max_bad_share=request.max_bad_share,
-        ).settings(settings.plan_workers, settings.rate_tables),
+        request.settings(settings.plan_workers, settings.rate_tables),
         progress,
     )
     result = PlanResult(

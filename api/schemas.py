@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from shipopt.domain.base import Frozen
 from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import Plan, check_strategy
+from shipopt.domain.plan import Plan, PlanOptions
 
 
 class FieldProblem(BaseModel):
@@ -39,7 +36,9 @@ class ProblemDetail(BaseModel):
     )
 
 
-class PlanJobRequest(Frozen):
+class PlanJobRequest(PlanOptions):
+    """A day to plan: its inputs, and how to plan it (the strategy-file options)."""
+
     orders: list[Order] = Field(
         min_length=1,
         description="The day's orders. One that does not match the Order schema makes the "
@@ -49,27 +48,6 @@ class PlanJobRequest(Frozen):
     skus: list[Sku] = Field(min_length=1, max_length=100_000)
     warehouses: list[Warehouse] = Field(min_length=1, max_length=200)
     boxes: list[BoxType] = Field(min_length=1, max_length=200)
-    strategy: str = Field(
-        default="cheapest",
-        description="cheapest, fastest, nearest-warehouse, no-cartonization, full or "
-        "single-carrier:<carrier>",
-    )
-    pack_effort: Literal["fast", "normal", "thorough"] = "normal"
-    split_penalty: Decimal = Field(default=Decimal("2.00"), ge=0, le=1000)
-    day: date = Field(default=date(2026, 12, 1), description="The day planned.")
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    max_bad_share: float = Field(
-        default=0.2,
-        ge=0,
-        le=1,
-        description="The job fails when more than this share of the orders are unplannable "
-        "input (unknown SKU or ZIP, duplicate id).",
-    )
-
-    @field_validator("strategy")
-    @classmethod
-    def _strategy(cls, value: str) -> str:
-        return check_strategy(value)
 
     @field_validator("skus")
     @classmethod

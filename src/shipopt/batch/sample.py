@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from shipopt.domain.plan import DEFAULT_DAY
 from shipopt.geo import ZipDirectory, haversine_miles
 
 Range = tuple[int, int]
@@ -49,7 +50,7 @@ def sample_day(
     directory: ZipDirectory,
     n_orders: int,
     seed: int,
-    day: date = date(2026, 12, 1),
+    day: date = DEFAULT_DAY,
     n_skus: int = 200,
     local_share: float = 0.0,
 ) -> SampleDay:

@@ -95,6 +95,8 @@ class Plan(Frozen):
     row_problems: list[RowProblem] = []
 
 
+DEFAULT_DAY = date(2026, 12, 1)  # the sample data's day: the one default for a plan's day
+
 # restarts, the CP-SAT one-box proof, block fills and re-splits (PackOptions.extra_fills)
 PACK_EFFORT = {"fast": (2, False, False), "normal": (8, True, True), "thorough": (48, True, True)}
 STRATEGIES = (
@@ -128,7 +130,7 @@ class PlanSettings:
     strategy: str = "cheapest"
     split_penalty: Decimal = Decimal("2.00")  # per extra shipment of one order (handling)
     max_bad_share: float = 0.2  # more rejected orders than this share stops the plan
-    day: date = date(2026, 12, 1)  # the planned day: rates in force and default order time
+    day: date = DEFAULT_DAY  # the planned day: rates in force and default order time
     # a safety cap only: the restart count is the budget, so the plan does not depend on how
     # fast or busy the machine is
     pack_time_limit: float = 30.0
@@ -151,7 +153,8 @@ class PlanSettings:
 
 
 class PlanOptions(Frozen):
-    """The strategy file (TOML): how the day is planned."""
+    """How the day is planned: the strategy file (TOML), the flags of ``shipopt plan run`` and
+    the knobs of a plan job (``POST /v1/plans``) are all this one model."""
 
     strategy: str = Field(default="cheapest", description=", ".join(STRATEGIES))
     pack_effort: Literal["fast", "normal", "thorough"] = Field(
@@ -160,10 +163,13 @@ class PlanOptions(Frozen):
         "normal (8 restarts), thorough (48 restarts).",
     )
     split_penalty: Decimal = Field(
-        default=Decimal("2.00"), ge=0, description="Cost of each extra shipment of an order."
+        default=Decimal("2.00"),
+        ge=0,
+        le=1000,
+        description="Cost of each extra shipment of an order.",
     )
-    seed: int = Field(default=0, ge=0)
-    day: date = Field(default=date(2026, 12, 1), description="The day planned.")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    day: date = Field(default=DEFAULT_DAY, description="The day planned.")
     service_levels: dict[Literal["standard", "expedited", "overnight"], int] = Field(
         default={"expedited": 2, "overnight": 1},
         description="An order's service_level -> the most transit business days it may take "
