@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --cov=shipopt --cov-report=term:skip-covered --cov-fail-under=90
 
 test: lint typecheck pytest
 

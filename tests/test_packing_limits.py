@@ -3,6 +3,7 @@ the clock checked inside the loops, a rushed construction once time is up, and a
 number of units a request may hold."""
 
 import random
+import sys
 import time
 
 import pytest
@@ -14,8 +15,9 @@ from shipopt.packing.checker import check_pack_result
 from shipopt.packing.pallets import PalletRequest, palletize
 from tests.conftest import TEST_BOXES
 
-# generous for a busy 2-core CI machine; the benchmark measures the 10% + 50 ms bound
-SLACK = 0.3
+# generous for a busy 2-core CI machine (and more under coverage's tracer, which slows the
+# Python the deadline reserves are sized for); the benchmark measures the 10% + 50 ms bound
+SLACK = 0.3 if sys.gettrace() is None else 1.5
 
 
 def heavy(units: int, skus: int, limit: float, starts: int, seed: int = 0) -> PackRequest:

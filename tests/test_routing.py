@@ -4,6 +4,7 @@ brute-force optimum; bad input gets a clear error or an explained dropped stop."
 from __future__ import annotations
 
 import json
+import sys
 from itertools import permutations
 from pathlib import Path
 from typing import Any
@@ -530,6 +531,7 @@ def test_a_large_request_keeps_its_limit_and_serves_stops(n: int, limit: float) 
     start = time.perf_counter()
     result = plan_routes(_many_stops(n, limit))
     elapsed = time.perf_counter() - start
-    assert elapsed <= limit * 1.1 + 1.0, elapsed  # the matrices are built inside the limit
+    slack = 1.0 if sys.gettrace() is None else 3.0  # coverage's tracer slows the Python parts
+    assert elapsed <= limit * 1.1 + slack, elapsed  # the matrices are built inside the limit
     served = sum(len(r.visits) for r in result.routes)
     assert served > n // 2 and result.feasible and not result.violations
