@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 
-from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipopt.api.config import hash_key
@@ -26,21 +24,6 @@ def owner_of(header: str, hashes: list[str], insecure: bool) -> str | None:
             if hmac.compare_digest(digest, h):
                 return h[:16]
     return DEV_OWNER if insecure else None
-
-
-def key_checker(hashes: list[str], insecure: bool) -> Callable[[Request], Awaitable[str]]:
-    """A dependency: the caller's owner id, or 401 (:class:`KeyGate` has already refused a bad
-    key before the body was read; this names the owner and documents the scheme). Async, so it
-    runs on the event loop instead of a worker thread."""
-
-    async def owner(request: Request) -> str:
-        known = getattr(request.state, "owner", None)
-        who = known or owner_of(request.headers.get("authorization", ""), hashes, insecure)
-        if who is None:
-            raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
-        return who
-
-    return owner
 
 
 class KeyGate:

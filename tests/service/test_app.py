@@ -219,7 +219,7 @@ def test_limits(tmp_path: Path) -> None:
 
 
 def test_internal_errors_hide_the_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shipopt.api.app as app_module
+    import shipopt.api.routes.quotes as app_module
 
     def boom(*a: Any, **k: Any) -> None:
         raise RuntimeError("secret internals")

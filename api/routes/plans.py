@@ -1,0 +1,101 @@
+"""``/v1/plans``: batch plans as jobs (submit, status, result, cancel)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, HTTPException, Response
+
+from shipopt.api import examples
+from shipopt.api.deps import Owner, Settings, Store, within
+from shipopt.api.problems import responses
+from shipopt.api.schemas import PlanJob, PlanJobRequest, PlanResult
+from shipopt.api.store import JobRow, JobStore
+from shipopt.errors import InputError, Problem
+
+router = APIRouter(tags=["plans"])
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds")
+
+
+def _view(job: JobRow) -> PlanJob:
+    return PlanJob(
+        id=job.id,
+        status=job.status,
+        progress=round(job.progress, 4),
+        attempts=job.attempts,
+        cancel_requested=job.cancel_requested,
+        error=job.error,
+        created_at=_iso(job.created_at),
+        updated_at=_iso(job.updated_at),
+        result_url=f"/v1/plans/{job.id}/result" if job.status == "succeeded" else None,
+    )
+
+
+def _own(store: JobStore, job_id: str, who: str) -> JobRow:
+    job = store.get(job_id, who)
+    if job is None:
+        raise HTTPException(404, f"no plan job {job_id!r}")
+    return job
+
+
+@router.post(
+    "/plans",
+    status_code=202,
+    response_model=PlanJob,
+    summary="Submit a batch plan (asynchronous job)",
+    description="202 with the job and its Location. With an Idempotency-Key header, a "
+    "retried submission (same key, same body) returns the same job; the same key with a "
+    "different body is a 422.",
+    responses={202: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+)
+def post_plan(
+    who: Owner,
+    settings: Settings,
+    store: Store,
+    response: Response,
+    request: Annotated[PlanJobRequest, Body(openapi_examples={"day": {"value": examples.PLAN}})],
+    idempotency_key: Annotated[
+        str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+    ] = None,
+) -> PlanJob:
+    within("orders", len(request.orders), settings.max_orders, "orders")
+    payload = request.model_dump_json()
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    job, _, stored_hash = store.submit(who, idempotency_key, digest, payload)
+    if stored_hash != digest:
+        raise InputError(
+            Problem("Idempotency-Key", "this key was already used for a different request body")
+        )
+    response.headers["Location"] = f"/v1/plans/{job.id}"
+    return _view(job)
+
+
+@router.get("/plans/{job_id}", response_model=PlanJob, responses=responses(404))
+def get_plan(who: Owner, store: Store, job_id: str) -> PlanJob:
+    """A job's status and progress."""
+    return _view(_own(store, job_id, who))
+
+
+@router.get("/plans/{job_id}/result", response_model=PlanResult, responses=responses(404, 409))
+def get_plan_result(who: Owner, store: Store, job_id: str) -> Response:
+    """The plan of a succeeded job (409 while it is not)."""
+    job = _own(store, job_id, who)
+    if job.status != "succeeded":
+        why = f": {job.error}" if job.error else ""
+        raise HTTPException(409, f"job {job_id} is {job.status}{why}")
+    return Response(store.result(job_id), media_type="application/json")
+
+
+@router.delete("/plans/{job_id}", response_model=PlanJob, responses=responses(404, 409))
+def cancel_plan(who: Owner, store: Store, job_id: str) -> PlanJob:
+    """Cancel a queued job at once, or ask a running one to stop."""
+    job = _own(store, job_id, who)
+    if job.status in ("succeeded", "failed", "cancelled"):
+        raise HTTPException(409, f"job {job_id} is already {job.status}")
+    store.cancel(job_id)
+    return _view(_own(store, job_id, who))
