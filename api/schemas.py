@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import Plan, PlanOptions
+from shipopt.domain.plan import Plan, PlanOptions, PlanSummary
 
 
 class FieldProblem(BaseModel):
@@ -90,7 +90,7 @@ class InputRowProblem(BaseModel):
 
 
 class PlanResult(BaseModel):
-    summary: dict[str, Any]
+    summary: PlanSummary
     plan: Plan
     problems: list[InputRowProblem] = Field(
         default=[], description="Input rows that name no order (an order's own are in the plan)."

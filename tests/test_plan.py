@@ -56,7 +56,7 @@ def test_every_order_once_and_deterministic(day: Path, ctx: QuoteContext, tmp_pa
     assert len(saved["orders"]) == len(input_ids)
     assert "planned" in paths["summary"].read_text()
     totals = summarize(plan)
-    assert totals["planned"] == len(planned) and totals["orders"] == len(input_ids)
+    assert totals.planned == len(planned) and totals.orders == len(input_ids)
 
 
 def test_process_pool_gives_the_same_plan(day: Path, ctx: QuoteContext) -> None:

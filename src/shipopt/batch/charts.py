@@ -25,8 +25,7 @@ def write_charts(
     folder.mkdir(parents=True, exist_ok=True)
     totals = summarize(plan)
     paths: dict[str, Path] = {}
-    costs = totals["cost_by_service"]
-    assert isinstance(costs, dict)
+    costs = totals.cost_by_service
     if costs:
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(costs) + 1.5))
         names = list(costs)[::-1]
@@ -37,8 +36,7 @@ def write_charts(
         paths["cost_by_service"] = folder / "cost_by_service.png"
         fig.savefig(paths["cost_by_service"], dpi=110)
         plt.close(fig)
-    days = totals["deliveries_by_day"]
-    assert isinstance(days, dict)
+    days = totals.deliveries_by_day
     if days:
         fig, ax = plt.subplots(figsize=(8, 3.5))
         ax.bar(list(days), list(days.values()), color="#519e3e")

@@ -67,39 +67,35 @@ def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
     lines = [
         f"# Shipping plan ({plan.strategy})",
         "",
-        f"- orders: {totals['orders']} "
-        f"({totals['planned']} planned, {totals['unplanned']} unplanned)",
-        f"- shipments: {totals['shipments']}, boxes: {totals['boxes']}",
-        f"- total shipping cost: USD {totals['total_cost']}",
+        f"- orders: {totals.orders} ({totals.planned} planned, {totals.unplanned} unplanned)",
+        f"- shipments: {totals.shipments}, boxes: {totals.boxes}",
+        f"- total shipping cost: USD {totals.total_cost}",
     ]
-    share = totals["on_time_share"]
+    share = totals.on_time_share
     lines.append(
         f"- on time (orders with a deliver-by date): {share:.1%}"
-        if isinstance(share, float)
+        if share is not None
         else "- on time: no order had a deliver-by date"
     )
     lines.append(
         f"- consolidated (orders riding with others to the same address): "
-        f"{totals['consolidated_orders']}; freight (palletized): {totals['freight_shipments']}"
+        f"{totals.consolidated_orders}; freight (palletized): {totals.freight_shipments}"
     )
-    fill = totals["fill_rate"]
+    fill = totals.fill_rate
     if fill:
         lines.append(f"- box fill rate (units' volume / inner volume): {fill:.1%}")
-    fleet = totals["own_fleet"]
-    assert isinstance(fleet, dict)
+    fleet = totals.own_fleet
     if vans:
         lines.append(
-            f"- own fleet: {fleet['routes']} of {vans} vans used, {fleet['stops']} deliveries "
-            f"(utilisation {fleet['routes'] / vans:.0%})"
+            f"- own fleet: {fleet.routes} of {vans} vans used, {fleet.stops} deliveries "
+            f"(utilisation {fleet.routes / vans:.0%})"
         )
-    carriers = totals["cost_by_carrier"]
-    assert isinstance(carriers, dict)
+    carriers = totals.cost_by_carrier
     lines += ["", "| carrier | cost |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in carriers.items()]
     lines += ["", "| service | shipments | cost |", "|---|---|---|"]
-    counts = totals["shipments_by_service"]
-    costs = totals["cost_by_service"]
-    assert isinstance(counts, dict) and isinstance(costs, dict)
+    counts = totals.shipments_by_service
+    costs = totals.cost_by_service
     lines += [f"| {k} | {v} | {costs[k]} |" for k, v in counts.items()]
     if plan.row_problems:
         paths["row_problems"] = folder / "row_problems.csv"

@@ -215,7 +215,32 @@ class PlanOptions(Frozen):
 Decision = ShipmentDecision | str
 
 
-def summarize(plan: Plan) -> dict[str, object]:
+class FleetUse(Frozen):
+    routes: int = Field(description="Own-fleet routes driven.")
+    stops: int = Field(description="Deliveries made by the own fleet.")
+
+
+class PlanSummary(Frozen):
+    """A plan's totals: what summary.md, the compare table and the service report."""
+
+    orders: int
+    planned: int
+    unplanned: int
+    shipments: int
+    boxes: int
+    total_cost: Decimal
+    on_time_share: float | None = Field(description="Of the orders with a deliver-by date.")
+    shipments_by_service: dict[str, int]
+    cost_by_service: dict[str, Decimal]
+    cost_by_carrier: dict[str, Decimal]
+    fill_rate: Decimal | None = Field(description="Units' volume over the boxes' inner volume.")
+    deliveries_by_day: dict[str, int]
+    consolidated_orders: int
+    freight_shipments: int
+    own_fleet: FleetUse
+
+
+def summarize(plan: Plan) -> PlanSummary:
     planned = [o for o in plan.orders if o.status == "planned"]
     by_service: Counter[str] = Counter()
     cost_by_service: dict[str, Decimal] = {}
@@ -225,30 +250,30 @@ def summarize(plan: Plan) -> dict[str, object]:
             key = f"{s.carrier}/{s.service}"
             by_service[key] += 1
             cost_by_service[key] = cost_by_service.get(key, Decimal(0)) + s.total
-    return {
-        "orders": len(plan.orders),
-        "planned": len(planned),
-        "unplanned": len(plan.orders) - len(planned),
-        "shipments": sum(len(o.shipments) for o in planned),
-        "boxes": sum(len(s.boxes) for o in planned for s in o.shipments),
-        "total_cost": sum((o.total for o in planned), Decimal(0)),
-        "on_time_share": (sum(bool(s.on_time) for s in promised) / len(promised))
+    return PlanSummary(
+        orders=len(plan.orders),
+        planned=len(planned),
+        unplanned=len(plan.orders) - len(planned),
+        shipments=sum(len(o.shipments) for o in planned),
+        boxes=sum(len(s.boxes) for o in planned for s in o.shipments),
+        total_cost=sum((o.total for o in planned), Decimal(0)),
+        on_time_share=(sum(bool(s.on_time) for s in promised) / len(promised))
         if promised
         else None,
-        "shipments_by_service": dict(by_service.most_common()),
-        "cost_by_service": {k: cost_by_service[k] for k, _ in by_service.most_common()},
-        "cost_by_carrier": _by_carrier(cost_by_service),
-        "fill_rate": _mean_fill(planned),
-        "deliveries_by_day": dict(
+        shipments_by_service=dict(by_service.most_common()),
+        cost_by_service={k: cost_by_service[k] for k, _ in by_service.most_common()},
+        cost_by_carrier=_by_carrier(cost_by_service),
+        fill_rate=_mean_fill(planned),
+        deliveries_by_day=dict(
             sorted(Counter(str(s.promised) for o in planned for s in o.shipments).items())
         ),
-        "consolidated_orders": sum(1 for o in planned for s in o.shipments if s.consolidated),
-        "freight_shipments": sum(1 for o in planned for s in o.shipments if s.pallets),
-        "own_fleet": {
-            "routes": len({s.route for o in planned for s in o.shipments if s.route}),
-            "stops": sum(1 for o in planned for s in o.shipments if s.route),
-        },
-    }
+        consolidated_orders=sum(1 for o in planned for s in o.shipments if s.consolidated),
+        freight_shipments=sum(1 for o in planned for s in o.shipments if s.pallets),
+        own_fleet=FleetUse(
+            routes=len({s.route for o in planned for s in o.shipments if s.route}),
+            stops=sum(1 for o in planned for s in o.shipments if s.route),
+        ),
+    )
 
 
 def _by_carrier(cost_by_service: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -39,15 +39,15 @@ def compare(
         common = [o for o in plan.orders if o.status == "planned" and o.order_id in base]
         ours = sum((o.total for o in common), Decimal(0))
         theirs = sum((base[o.order_id].total for o in common), Decimal(0))
-        share = totals["on_time_share"]
+        share = totals.on_time_share
         rows.append(
             {
                 "strategy": name,
-                "planned": totals["planned"],
-                "unplanned": totals["unplanned"],
-                "boxes": totals["boxes"],
-                "total_cost": str(totals["total_cost"]),
-                "on_time": f"{share:.1%}" if isinstance(share, float) else "-",
+                "planned": totals.planned,
+                "unplanned": totals.unplanned,
+                "boxes": totals.boxes,
+                "total_cost": str(totals.total_cost),
+                "on_time": f"{share:.1%}" if share is not None else "-",
                 f"vs {baseline} (same orders)": f"{(ours - theirs) / theirs:+.1%}"
                 if theirs
                 else "-",
