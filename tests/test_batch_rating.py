@@ -11,7 +11,7 @@ from shipopt.geo import ZipDirectory, default_zip_directory
 from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
 from shipopt.pipeline.random_parcels import RandomParcels, random_parcels
 from shipopt.ratetables.registry import RateRegistry
-from shipopt.rating.batch import rate_batch
+from shipopt.rating.batch import BatchRates, rate_batch
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel
 from shipopt.rating.vectorized import NOT_CARRIED
 from shipopt.zones import ZoneArrays
@@ -44,6 +44,19 @@ def scalar_totals(
     return out
 
 
+def batch_of(ctx: QuoteContext, sample: RandomParcels) -> BatchRates:
+    """The numpy path's prices of a random sample on the plan day."""
+    return rate_batch(
+        ctx.registry,
+        ctx.rules,
+        ZoneArrays(ctx.directory),
+        ctx.directory,
+        sample.origin_zip,
+        sample.parcels,
+        DAY,
+    )
+
+
 def sample_totals(ctx: QuoteContext, sample: RandomParcels, i: int, keys: list[str]) -> list[int]:
     """:func:`scalar_totals` of parcel ``i`` of a random sample."""
     p = sample.parcels
@@ -60,15 +73,7 @@ def sample_totals(ctx: QuoteContext, sample: RandomParcels, i: int, keys: list[s
 
 def test_batch_matches_scalar(ctx: QuoteContext, directory: ZipDirectory) -> None:
     sample = random_parcels(directory, 3000, seed=11)
-    batch = rate_batch(
-        ctx.registry,
-        ctx.rules,
-        ZoneArrays(directory),
-        directory,
-        sample.origin_zip,
-        sample.parcels,
-        DAY,
-    )
+    batch = batch_of(ctx, sample)
     assert len(batch.keys) >= 7 and batch.totals.shape == (3000, len(batch.keys))
     carried = 0
     for i in range(3000):
@@ -80,15 +85,7 @@ def test_batch_matches_scalar(ctx: QuoteContext, directory: ZipDirectory) -> Non
 
 def test_batch_matches_full_quote(ctx: QuoteContext, directory: ZipDirectory) -> None:
     sample = random_parcels(directory, 200, seed=5)
-    batch = rate_batch(
-        ctx.registry,
-        ctx.rules,
-        ZoneArrays(directory),
-        directory,
-        sample.origin_zip,
-        sample.parcels,
-        DAY,
-    )
+    batch = batch_of(ctx, sample)
     p = sample.parcels
     for i in range(200):
         sides = [f"{int(x) / 25_400_000}" for x in p.sides_nm[i]]
@@ -150,15 +147,7 @@ def test_batch_skips_other_currencies_and_prices_point_zones(
     )
     ctx = QuoteContext(RateRegistry.from_directory(tmp_path / "tables"), directory)
     sample = random_parcels(directory, 300, seed=2)
-    batch = rate_batch(
-        ctx.registry,
-        ctx.rules,
-        ZoneArrays(directory),
-        directory,
-        sample.origin_zip,
-        sample.parcels,
-        DAY,
-    )
+    batch = batch_of(ctx, sample)
     assert "summit/euro" not in batch.keys  # a USD quote refuses it: so does the batch
     assert "summit/pointzones" in batch.keys
     j = batch.keys.index("summit/pointzones")
