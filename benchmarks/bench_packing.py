@@ -29,7 +29,8 @@ from shipopt.domain.packing import PackRequest
 from shipopt.packing.bin1d import pack_1d
 from shipopt.packing.bins3d import pack_bins
 from shipopt.packing.blocks import BoxKind, best_loading
-from shipopt.packing.cartonize import Pricer, cartonize, one_service_total
+from shipopt.packing.cartonize import cartonize
+from shipopt.packing.catalog import Pricer, one_service_total
 from shipopt.packing.checker import check_pack_result
 from shipopt.packing.extreme_points import PItem, rotations
 from shipopt.packing.instances import (

@@ -444,7 +444,7 @@ def test_balanced_split_keeps_every_unit_within_limits(
 ) -> None:
     import random
 
-    from shipopt.packing.cartonize import _balanced_split
+    from shipopt.packing.improvement import balanced_split as _balanced_split
 
     items = [PItem(n, ((v, 1, 1),), w) for n, (w, v) in enumerate(units)]
     groups = _balanced_split(items, k, 60, 60, random.Random(seed))
@@ -474,7 +474,7 @@ def test_a_packing_is_priced_with_every_box_on_one_service() -> None:
     """Two services: X is cheap for S boxes, Y for M boxes. One S and one M would cost 5 + 12
     box by box, but one service ships both: min(5 + 30, 20 + 12) = 32, dearer than a lone L box
     at 25 on either. The packer must see 32, not 17."""
-    from shipopt.packing.cartonize import one_service_total
+    from shipopt.packing.catalog import one_service_total
 
     table = {"S": (Decimal(5), Decimal(20)), "M": (Decimal(30), Decimal(12))}
     assert one_service_total([table["S"], table["M"]]) == (Decimal(32), 1)

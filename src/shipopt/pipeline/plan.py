@@ -31,7 +31,8 @@ from shipopt.domain.plan import (
 from shipopt.domain.quote import Constraints, QuoteRequest, Rate
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem, ShipoptError
-from shipopt.packing.cartonize import PriceMemo, cartonize
+from shipopt.packing.cartonize import cartonize
+from shipopt.packing.catalog import PriceMemo
 from shipopt.pipeline.quote import (
     QuoteContext,
     choose,

@@ -22,7 +22,8 @@ from shipopt.domain.quote import (
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
 from shipopt.geo import ZipDirectory, ZipPoint, default_zip_directory, distance_miles
-from shipopt.packing.cartonize import PriceMemo, Pricer, cartonize
+from shipopt.packing.cartonize import cartonize
+from shipopt.packing.catalog import PriceMemo, Pricer
 from shipopt.ratetables.compiled import Service
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.freight_rate import price_ltl, price_truckload
