@@ -119,7 +119,7 @@ def test_cheap_vans_take_the_local_orders_that_pay(
     assert sum(o.total for o in plan.orders) < sum(o.total for o in carriers_only.orders)
     assert plan == plan_day(book, skus, fleets, boxes, ctx)  # deterministic
     rows = list(csv.DictReader(write_plan(plan, tmp_path / "p")["orders"].open()))
-    assert all(len(r) == 15 for r in rows) and any(r["route"] for r in rows)
+    assert all(len(r) == 16 for r in rows) and any(r["route"] for r in rows)
 
 
 def test_strategies_and_compare(day: Path, ctx: QuoteContext) -> None:

@@ -11,13 +11,15 @@ from pydantic import TypeAdapter
 from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
 from shipopt.batch.output import write_plan
 from shipopt.batch.sample import sample_day, write_sample
-from shipopt.domain.batch import OrderLine
+from shipopt.domain.batch import Order, OrderLine
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import Plan, PlanSettings
+from shipopt.domain.plan import Plan, PlanSettings, Unplanned, UnplannedCode
 from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.plan import Baskets, pack_basket, plan_day
+from shipopt.pipeline.baskets import Baskets, pack_basket
+from shipopt.pipeline.plan import plan_day
 from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.shipments import decide_shipment
 from tests.conftest import ROOT, SAMPLE_TABLES
 
 BATCH = ROOT / "examples" / "batch"
@@ -190,3 +192,33 @@ def test_service_level_limits_transit_days(tmp_path: Path, ctx: QuoteContext) ->
 def test_single_carrier_of_an_unknown_carrier_is_refused(tmp_path: Path, ctx: QuoteContext) -> None:
     with pytest.raises(InputError, match="unknown carrier 'nosuch'; known: continental"):
         _plan(_day(tmp_path), ctx, strategy="single-carrier:nosuch")
+
+
+def test_unplanned_orders_carry_a_reason_code(tmp_path: Path, ctx: QuoteContext) -> None:
+    """Issue 12: each unplanned outcome has a stable code beside its message."""
+    folder = _day(
+        tmp_path,
+        "Z-20,MUG-01,x,10001,true,,2026-12-01T09:00:00,1 A St",  # bad quantity
+        "Z-21,MUG-01,900,10001,true,,2026-12-01T09:00:00,2 A St",  # more than any stock
+    )
+    plan = _plan(folder, ctx)
+    by_id = {o.order_id: o for o in plan.orders}
+    assert by_id["Z-20"].code == UnplannedCode.INVALID_INPUT
+    assert by_id["Z-21"].code == UnplannedCode.OUT_OF_STOCK
+    assert all((o.code is None) == (o.status == "planned") for o in plan.orders)
+
+
+def test_a_basket_no_box_takes_is_cannot_pack(ctx: QuoteContext) -> None:
+    skus = read_skus_csv(BATCH / "skus.csv")
+    warehouses = read_warehouses_json(BATCH / "warehouses.json")
+    tiny = BoxType.model_validate(
+        {"name": "tiny", "inner": "2x2x2 in", "outer": "2.2x2.2x2.2 in", "max_gross_weight": "1 lb"}
+    )
+    order = Order.model_validate(
+        {"id": "Z-22", "lines": [{"sku": "LAMP-03", "quantity": 1}],
+         "destination": {"postal_code": "10001", "residential": True}}
+    )  # fmt: skip
+    decision = decide_shipment(order, warehouses[0], tuple(order.lines), skus, [tiny], ctx,
+                               PlanSettings())  # fmt: skip
+    assert isinstance(decision, Unplanned) and decision.code == UnplannedCode.CANNOT_PACK
+    assert decision.message.startswith("shipment from NJ1: ")

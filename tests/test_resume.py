@@ -7,10 +7,11 @@ import pytest
 from pydantic import TypeAdapter
 
 import shipopt.pipeline.plan as plan_module
+import shipopt.pipeline.shipments as shipments_module
 from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import PlanSettings
+from shipopt.domain.plan import PlanSettings, Unplanned, UnplannedCode
 from shipopt.geo import ZipDirectory
 from shipopt.pipeline.journal import Journal, run_fingerprint
 from shipopt.pipeline.plan import plan_day
@@ -46,17 +47,17 @@ def test_resume_skips_finished_work(
         plan_day(book, skus, warehouses, boxes, ctx, settings, stop_after_15, journal)
     assert len(journal.path.read_text().splitlines()) == 1 + 1 + 15  # header, sourcing, 15
     calls = []
-    real = plan_module.decide_shipment
+    real = shipments_module.decide_shipment
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(args[0].id)
         return real(*args, **kwargs)
 
-    plan_module.decide_shipment = counting  # type: ignore[assignment]
+    shipments_module.decide_shipment = counting  # type: ignore[assignment]
     try:
         resumed = plan_day(book, skus, warehouses, boxes, ctx, settings, None, journal, resume=True)
     finally:
-        plan_module.decide_shipment = real
+        shipments_module.decide_shipment = real
     shipments = sum(len(o.shipments) or 1 for o in whole.orders if o.status == "planned")
     assert len(calls) == shipments - 15
     assert resumed == whole
@@ -66,12 +67,13 @@ def test_resume_skips_finished_work(
 def test_a_journal_of_other_settings_is_not_reused(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
     journal = Journal(path, "run-a")
-    journal.start({"O1|W": "shipment from W: nope"})
+    nope = Unplanned(code=UnplannedCode.NO_SERVICE, message="shipment from W: nope")
+    journal.start({"O1|W": nope})
     journal.close(finished=False)
-    assert Journal(path, "run-a").load() == {"O1|W": "shipment from W: nope"}
+    assert Journal(path, "run-a").load() == {"O1|W": nope}
     assert Journal(path, "run-b").load() == {}
     path.write_text(path.read_text() + '{"key": "O2|W", "decis')  # torn last line
-    assert Journal(path, "run-a").load() == {"O1|W": "shipment from W: nope"}
+    assert Journal(path, "run-a").load() == {"O1|W": nope}
 
 
 def test_the_fingerprint_ignores_how_the_plan_is_computed() -> None:
@@ -153,7 +155,7 @@ def test_a_full_run_stopped_in_consolidation_resumes_there(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("redone")
 
-    monkeypatch.setattr(plan_module, "decide_shipment", never)
+    monkeypatch.setattr(shipments_module, "decide_shipment", never)
     monkeypatch.setattr(plan_module, "source_by_cost", never)
     monkeypatch.setattr(consolidate_module, "consolidate", never)
     resumed = plan_day(book, skus, warehouses, boxes, ctx, settings, None, journal, resume=True)

@@ -19,30 +19,47 @@ def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
         "summary": folder / "summary.md",
     }
     paths["plan"].write_text(plan.model_dump_json(indent=1) + "\n")
-    with paths["orders"].open("w", newline="", encoding="utf-8") as fh:
+    _write_orders(plan, paths["orders"])
+    lines = _summary(plan, vans)
+    if plan.row_problems:
+        paths["row_problems"] = folder / "row_problems.csv"
+        with paths["row_problems"].open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["where", "problem"])
+            w.writerows([p.where, p.message] for p in plan.row_problems)
+        lines += ["", f"{len(plan.row_problems)} input row(s) name no order: row_problems.csv"]
+    paths["summary"].write_text("\n".join(lines) + "\n")
+    return paths
+
+
+ORDER_COLUMNS = (
+    "order_id",
+    "status",
+    "warehouse",
+    "carrier",
+    "service",
+    "boxes",
+    "total",
+    "ship_date",
+    "promised",
+    "on_time",
+    "route",
+    "stop",
+    "consolidated",
+    "pallets",
+    "reason",
+    "reason_code",
+)
+
+
+def _write_orders(plan: Plan, path: Path) -> None:
+    """orders.csv: one row per shipment, and one per unplanned order with its reason."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(
-            [
-                "order_id",
-                "status",
-                "warehouse",
-                "carrier",
-                "service",
-                "boxes",
-                "total",
-                "ship_date",
-                "promised",
-                "on_time",
-                "route",
-                "stop",
-                "consolidated",
-                "pallets",
-                "reason",
-            ]
-        )
+        w.writerow(ORDER_COLUMNS)
         for o in plan.orders:
             if o.status == "unplanned":
-                w.writerow([o.order_id, o.status, *[""] * 12, o.reason])
+                w.writerow([o.order_id, o.status, *[""] * 12, o.reason, o.code or ""])
             for s in o.shipments:
                 w.writerow(
                     [
@@ -61,8 +78,14 @@ def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
                         s.consolidated or "",
                         s.pallets or "",
                         "",
+                        "",
                     ]
                 )
+
+
+def _summary(plan: Plan, vans: int) -> list[str]:
+    """summary.md's lines: totals, on-time share, consolidation and freight, fill, the own
+    fleet's use, cost by carrier and by service."""
     totals = summarize(plan)
     lines = [
         f"# Shipping plan ({plan.strategy})",
@@ -97,12 +120,4 @@ def write_plan(plan: Plan, folder: Path, vans: int = 0) -> dict[str, Path]:
     counts = totals.shipments_by_service
     costs = totals.cost_by_service
     lines += [f"| {k} | {v} | {costs[k]} |" for k, v in counts.items()]
-    if plan.row_problems:
-        paths["row_problems"] = folder / "row_problems.csv"
-        with paths["row_problems"].open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["where", "problem"])
-            w.writerows([p.where, p.message] for p in plan.row_problems)
-        lines += ["", f"{len(plan.row_problems)} input row(s) name no order: row_problems.csv"]
-    paths["summary"].write_text("\n".join(lines) + "\n")
-    return paths
+    return lines

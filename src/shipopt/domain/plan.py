@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -74,10 +75,28 @@ class ShipmentDecision(Frozen):
     )
 
 
+class UnplannedCode(StrEnum):
+    """Why an order (or one of its shipments) was not planned."""
+
+    INVALID_INPUT = "INVALID_INPUT"  # its rows failed validation
+    OUT_OF_STOCK = "OUT_OF_STOCK"  # no warehouse (or split) has the stock
+    CANNOT_PACK = "CANNOT_PACK"  # a basket no box (or the no-cartonization rule) can take
+    NO_SERVICE = "NO_SERVICE"  # no service is eligible for the shipment
+    NOT_RATED = "NOT_RATED"  # rating refused the shipment (e.g. its destination)
+
+
+class Unplanned(Frozen):
+    """A shipment that cannot be planned: a stable code and the message a person reads."""
+
+    code: UnplannedCode
+    message: str
+
+
 class OrderDecision(Frozen):
     order_id: str
     status: Literal["planned", "unplanned"]
-    reason: str = ""
+    reason: str = Field(default="", description="Why it is unplanned, for a person.")
+    code: UnplannedCode | None = Field(default=None, description="Why it is unplanned, stable.")
     shipments: list[ShipmentDecision] = []
     total: Decimal = Decimal(0)
 
@@ -212,7 +231,7 @@ class PlanOptions(Frozen):
         )
 
 
-Decision = ShipmentDecision | str
+Decision = ShipmentDecision | Unplanned  # one shipment's outcome
 
 
 class FleetUse(Frozen):

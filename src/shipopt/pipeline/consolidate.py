@@ -19,8 +19,9 @@ from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import OrderDecision, PlanSettings, ShipmentDecision
 from shipopt.errors import ShipoptError
 from shipopt.packing.pallets import Carton, PalletRequest, palletize
-from shipopt.pipeline.plan import BasketPacking, Baskets, pack_basket, ship_order
+from shipopt.pipeline.baskets import BasketPacking, Baskets, pack_basket
 from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.shipments import ship_order
 from shipopt.units import Mass
 
 FREIGHT_MIN_BOXES = 4

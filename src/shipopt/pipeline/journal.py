@@ -17,11 +17,12 @@ from typing import IO, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from shipopt.domain.batch import Sku, Warehouse
+from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import Decision, OrderBook, PlanSettings, ShipmentDecision
+from shipopt.domain.plan import Decision, OrderBook, PlanSettings
+from shipopt.sourcing.nearest import Assignment, Sourcing
 
-_DECISION: TypeAdapter[ShipmentDecision | str] = TypeAdapter(ShipmentDecision | str)
+_DECISION: TypeAdapter[Decision] = TypeAdapter(Decision)
 
 
 def fingerprint(*parts: Any) -> str:
@@ -119,3 +120,33 @@ def run_fingerprint(
         [b.model_dump(mode="json") for b in boxes],
         knobs,
     )
+
+
+def sourcing_to_json(sourcing: Sourcing) -> dict[str, Any]:
+    """The sourcing as JSON for the journal: each order's shipments as (warehouse, sku, qty)."""
+    return {
+        "assignments": [
+            [
+                a.order.id,
+                [[wid, [[ln.sku, ln.quantity] for ln in lines]] for wid, lines in a.shipments],
+            ]
+            for a in sourcing.assignments
+        ],
+        "unplanned": sourcing.unplanned,
+    }
+
+
+def sourcing_from_json(data: dict[str, Any], orders: list[Order]) -> Sourcing:
+    """The sourcing written by :func:`sourcing_to_json`, on the same orders."""
+    by_id = {o.id: o for o in orders}
+    assignments = [
+        Assignment(
+            by_id[oid],
+            tuple(
+                (wid, tuple(OrderLine(sku=sku, quantity=q) for sku, q in lines))
+                for wid, lines in shipments
+            ),
+        )
+        for oid, shipments in data["assignments"]
+    ]
+    return Sourcing(assignments, dict(data["unplanned"]))

@@ -13,27 +13,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from shipopt.domain.batch import Order, OrderLine, Sku, Warehouse
+from shipopt.domain.batch import OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import Decision, PlanSettings
 from shipopt.errors import InputError, Problem
-from shipopt.pipeline.plan import (
-    BasketPacking,
-    Baskets,
-    Job,
-    basket_key,
-    decide_shipment,
-    pack_basket,
-)
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.baskets import BasketKey, BasketPacking, basket_key
+from shipopt.pipeline.shipments import Job, ShipmentWorker
 
 CHUNK = 128
-Basket = tuple[Warehouse, tuple[OrderLine, ...]]
-Shipment = tuple[Order, str, tuple[OrderLine, ...], BasketPacking | str]
 
 
-class PlanActor:
-    """One Ray worker's state: the quote context, the day's catalogs and a basket cache."""
+class PlanActor(ShipmentWorker):
+    """One Ray worker: a ``ShipmentWorker`` on the rate tables at ``rate_tables``."""
 
     def __init__(
         self,
@@ -43,34 +34,7 @@ class PlanActor:
         warehouses: list[Warehouse],
         settings: PlanSettings,
     ) -> None:
-        self.ctx = QuoteContext.from_directory(Path(rate_tables))
-        self.skus, self.boxes, self.settings = skus, boxes, settings
-        self.warehouses = {w.id: w for w in warehouses}
-        self.cache = Baskets()
-
-    def pack(self, chunk: list[Basket]) -> list[BasketPacking | str]:
-        return [
-            pack_basket(lines, self.skus, self.boxes, self.ctx, self.settings, self.cache)
-            for w, lines in chunk
-        ]
-
-    def decide(self, chunk: list[Shipment]) -> list[Decision]:
-        out = []
-        for order, wid, lines, packed in chunk:
-            self.cache.packings[basket_key(lines)] = packed
-            out.append(
-                decide_shipment(
-                    order,
-                    self.warehouses[wid],
-                    lines,
-                    self.skus,
-                    self.boxes,
-                    self.ctx,
-                    self.settings,
-                    self.cache,
-                )
-            )
-        return out
+        super().__init__(Path(rate_tables), skus, boxes, warehouses, settings)
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -109,12 +73,11 @@ def decide_on_ray(
         pool = ActorPool(
             [actor.remote(str(settings.rate_tables.resolve()), *shared) for _ in range(n)]
         )
-        by_id = {w.id: w for w in warehouses}
-        first: dict[tuple[tuple[str, int], ...], Basket] = {}
-        for _, wid, lines in jobs:
-            first.setdefault(basket_key(lines), (by_id[wid], lines))
+        first: dict[BasketKey, tuple[OrderLine, ...]] = {}
+        for _, _, lines in jobs:
+            first.setdefault(basket_key(lines), lines)
         total, done = len(first) + len(jobs), 0
-        packed: dict[tuple[tuple[str, int], ...], BasketPacking | str] = {}
+        packed: dict[BasketKey, BasketPacking | str] = {}
         keys = iter(first)
         for results in pool.map(lambda a, c: a.pack.remote(c), list(_chunks(list(first.values())))):
             for result in results:
