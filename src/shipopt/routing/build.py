@@ -100,10 +100,51 @@ def _pairs(request: RoutingRequest) -> dict[int, int]:
     return pairs
 
 
+Dimension = tuple[str, list[int], list[int | None]]  # name, demand per stop, cap per type
+
+
 def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Built:
+    """The request as solver data: the serviceable stops (stops above every vehicle's capacity,
+    and the other end of their pairs, reported apart), integer matrices, demands, windows,
+    penalties and vehicle types."""
     depot_ids = [d.id for d in request.depots]
-    stop_ids = [s.id for s in request.stops]
-    ids = depot_ids + stop_ids
+    ids = depot_ids + [s.id for s in request.stops]
+    _check_ids(request, depot_ids, ids)
+    distance, duration, coords = _matrices(request, ids, directory)
+    dims = _dimensions(request)
+    pair_of = _pairs(request)  # pickup stop index -> delivery stop index
+    keep, unserviceable = _serviceable(request, dims, pair_of)
+    n_depots = len(depot_ids)
+    locs = list(range(n_depots)) + [n_depots + k for k in keep]
+    row_of = {loc: row for row, loc in enumerate(locs)}
+    demand = np.zeros((len(locs), max(1, len(dims))), dtype=np.int64)
+    for d, (_, values, _) in enumerate(dims):
+        for row, k in enumerate(keep, start=n_depots):
+            demand[row, d] = values[pair_of.get(k, k)]
+    windows, service, required, penalty = _stop_rows(request, keep, pair_of, n_depots)
+    data = RoutingData(
+        n_depots=n_depots,
+        distance=distance[np.ix_(locs, locs)],
+        duration=duration[np.ix_(locs, locs)],
+        demand=demand,
+        service=np.array(service, dtype=np.int64),
+        windows=windows,
+        required=np.array(required),
+        penalty=np.array(penalty, dtype=np.int64),
+        vehicle_types=_vehicle_types(request, dims, depot_ids),
+        names=[ids[i] for i in locs],
+        coords=coords[locs] if coords is not None else None,
+        pairs=tuple(
+            (row_of[n_depots + p], row_of[n_depots + d])
+            for p, d in sorted(pair_of.items())
+            if n_depots + p in row_of and n_depots + d in row_of
+        ),
+    )
+    return Built(data, [ids[i] for i in locs], [v.id for v in request.vehicle_types], unserviceable)
+
+
+def _check_ids(request: RoutingRequest, depot_ids: list[str], ids: list[str]) -> None:
+    """Unique ids, some vehicle, and vehicle types on known depots."""
     dup = sorted(i for i, n in Counter(ids).items() if n > 1)
     if dup:
         raise InputError(
@@ -115,62 +156,58 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
         for field, dep in (("depot", vt.depot), ("end_depot", vt.end_depot)):
             if dep is not None and dep not in depot_ids:
                 raise InputError(Problem(f"vehicle_types[{k}].{field}", f"unknown depot {dep!r}"))
-    coords = None
-    if request.matrix is not None:
-        index = {i: k for k, i in enumerate(request.matrix.ids)}
-        missing = [i for i in ids if i not in index]
-        if missing:
-            raise InputError(Problem("matrix.ids", f"no matrix entry for {', '.join(missing)}"))
-        order = [index[i] for i in ids]
-        km = np.array(
-            [[request.matrix.distances_km[a][b] for b in order] for a in order], dtype=object
-        )
-        minutes = np.array(
-            [[request.matrix.durations_minutes[a][b] for b in order] for a in order], dtype=object
-        )
-        distance = np.vectorize(lambda v: _int(v * 1000), otypes=[np.int64])(km)
-        duration = np.vectorize(lambda v: _int(v * 60), otypes=[np.int64])(minutes)
-    else:
+
+
+def _matrices(
+    request: RoutingRequest, ids: list[str], directory: ZipDirectory | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Metres and seconds between every location (in ``ids`` order): the request's matrix, or
+    great-circle miles times the circuity at the request's speed; the points when computed."""
+    if request.matrix is None:
         coords = place_points(request, directory)
         miles = distance_matrix_miles(coords[:, 0], coords[:, 1])
         metres = miles * 1609.344 * float(request.circuity)
         distance = np.floor(metres + 0.5).astype(np.int64)
         duration = np.floor(metres / (float(request.speed_kmh) / 3.6) + 0.5).astype(np.int64)
+        return distance, duration, coords
+    index = {i: k for k, i in enumerate(request.matrix.ids)}
+    missing = [i for i in ids if i not in index]
+    if missing:
+        raise InputError(Problem("matrix.ids", f"no matrix entry for {', '.join(missing)}"))
+    order = [index[i] for i in ids]
+    km = np.array([[request.matrix.distances_km[a][b] for b in order] for a in order], dtype=object)
+    minutes = np.array(
+        [[request.matrix.durations_minutes[a][b] for b in order] for a in order], dtype=object
+    )
+    distance = np.vectorize(lambda v: _int(v * 1000), otypes=[np.int64])(km)
+    duration = np.vectorize(lambda v: _int(v * 60), otypes=[np.int64])(minutes)
+    return distance, duration, None
 
-    dims: list[tuple[str, list[int], list[int | None]]] = []  # (name, per stop, per vehicle type)
-    if any(v.capacity_weight is not None for v in request.vehicle_types):
-        dims.append(
-            (
-                "weight",
-                [s.weight.ng // 10**9 for s in request.stops],
-                [
-                    v.capacity_weight.ng // 10**9 if v.capacity_weight else None
-                    for v in request.vehicle_types
-                ],
-            )
-        )
-    if any(v.capacity_volume_liters is not None for v in request.vehicle_types):
-        dims.append(
-            (
-                "volume",
-                [_int(s.volume_liters * 1000) for s in request.stops],
-                [
-                    _int(v.capacity_volume_liters * 1000)
-                    if v.capacity_volume_liters is not None
-                    else None
-                    for v in request.vehicle_types
-                ],
-            )
-        )
-    if any(v.capacity_parcels is not None for v in request.vehicle_types):
-        dims.append(
-            (
-                "parcels",
-                [s.parcels for s in request.stops],
-                [v.capacity_parcels for v in request.vehicle_types],
-            )
-        )
-    pair_of = _pairs(request)  # pickup stop index -> delivery stop index
+
+def _dimensions(request: RoutingRequest) -> list[Dimension]:
+    """The capacity dimensions some vehicle type limits: grams, millilitres, parcels."""
+    stops, types = request.stops, request.vehicle_types
+    dims: list[Dimension] = []
+    if any(v.capacity_weight is not None for v in types):
+        grams = [s.weight.ng // 10**9 for s in stops]
+        caps = [v.capacity_weight.ng // 10**9 if v.capacity_weight else None for v in types]
+        dims.append(("weight", grams, caps))
+    if any(v.capacity_volume_liters is not None for v in types):
+        ml = [_int(s.volume_liters * 1000) for s in stops]
+        room = [
+            _int(v.capacity_volume_liters * 1000) if v.capacity_volume_liters is not None else None
+            for v in types
+        ]
+        dims.append(("volume", ml, room))
+    if any(v.capacity_parcels is not None for v in types):
+        dims.append(("parcels", [s.parcels for s in stops], [v.capacity_parcels for v in types]))
+    return dims
+
+
+def _serviceable(
+    request: RoutingRequest, dims: list[Dimension], pair_of: dict[int, int]
+) -> tuple[list[int], list[DroppedStop]]:
+    """The stop indexes some vehicle can carry, and the others with why (a pair goes whole)."""
     delivery_of = {d: p for p, d in pair_of.items()}
     unserviceable: list[DroppedStop] = []
     keep = []
@@ -182,12 +219,9 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
             if all(c is not None and demand[owner] > c for c in caps)
         ]
         if too_big:
+            reason = f"{' and '.join(too_big)} above every vehicle's capacity"
             unserviceable.append(
-                DroppedStop(
-                    stop=stop.id,
-                    penalty=stop.drop_penalty,
-                    reason=f"{' and '.join(too_big)} above every vehicle's capacity",
-                )
+                DroppedStop(stop=stop.id, penalty=stop.drop_penalty, reason=reason)
             )
         else:
             keep.append(k)
@@ -205,25 +239,21 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
             and request.stops[other].id in dropped_ids
             and request.stops[k].id not in dropped_ids
         ):
-            unserviceable.append(
-                DroppedStop(
-                    stop=request.stops[k].id,
-                    penalty=None,
-                    reason=f"its pair {request.stops[other].id} cannot be served",
-                )
-            )
+            reason = f"its pair {request.stops[other].id} cannot be served"
+            unserviceable.append(DroppedStop(stop=request.stops[k].id, penalty=None, reason=reason))
             dropped_ids.add(request.stops[k].id)
-    locs = list(range(len(depot_ids))) + [len(depot_ids) + k for k in keep]
-    row_of = {loc: row for row, loc in enumerate(locs)}
-    n = len(locs)
-    demand = np.zeros((n, max(1, len(dims))), dtype=np.int64)
-    for d, (_, values, _) in enumerate(dims):
-        for row, k in enumerate(keep, start=len(depot_ids)):
-            demand[row, d] = values[pair_of.get(k, k)]
-    windows: list[tuple[tuple[int, int], ...]] = [((0, HORIZON),)] * len(depot_ids)
-    service = [0] * len(depot_ids)
-    required = [False] * len(depot_ids)
-    penalty = [0] * len(depot_ids)
+    return keep, unserviceable
+
+
+def _stop_rows(
+    request: RoutingRequest, keep: list[int], pair_of: dict[int, int], n_depots: int
+) -> tuple[list[tuple[tuple[int, int], ...]], list[int], list[bool], list[int]]:
+    """Per location (depots first, then the kept stops): merged time windows in seconds, service
+    seconds, whether required, and the drop penalty in millionths (a pair's on its delivery)."""
+    windows: list[tuple[tuple[int, int], ...]] = [((0, HORIZON),)] * n_depots
+    service = [0] * n_depots
+    required = [False] * n_depots
+    penalty = [0] * n_depots
     for k in keep:
         stop = request.stops[k]
         wins = sorted((seconds(w.start), seconds(w.end)) for w in stop.time_windows)
@@ -237,11 +267,16 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
         service.append(_int(stop.service_minutes * 60))
         pair_owner = request.stops[pair_of.get(k, k)]  # a pair is required or dropped as a whole
         required.append(pair_owner.drop_penalty is None)
-        price = (
-            pair_owner.drop_penalty if k not in pair_of else None
-        )  # the delivery carries the penalty
+        price = pair_owner.drop_penalty if k not in pair_of else None  # the delivery carries it
         penalty.append(_int(price * MICRO) if price is not None else 0)
-    types = [
+    return windows, service, required, penalty
+
+
+def _vehicle_types(
+    request: RoutingRequest, dims: list[Dimension], depot_ids: list[str]
+) -> list[VehicleTypeData]:
+    """Each vehicle type in solver units: capacities per dimension, costs in millionths."""
+    return [
         VehicleTypeData(
             count=v.count,
             capacity=tuple(BIG_CAP if caps[t] is None else int(caps[t] or 0) for _, _, caps in dims)
@@ -259,25 +294,6 @@ def build(request: RoutingRequest, directory: ZipDirectory | None = None) -> Bui
         )
         for t, v in enumerate(request.vehicle_types)
     ]
-    data = RoutingData(
-        n_depots=len(depot_ids),
-        distance=distance[np.ix_(locs, locs)],
-        duration=duration[np.ix_(locs, locs)],
-        demand=demand,
-        service=np.array(service, dtype=np.int64),
-        windows=windows,
-        required=np.array(required),
-        penalty=np.array(penalty, dtype=np.int64),
-        vehicle_types=types,
-        names=[ids[i] for i in locs],
-        coords=coords[locs] if coords is not None else None,
-        pairs=tuple(
-            (row_of[len(depot_ids) + p], row_of[len(depot_ids) + d])
-            for p, d in sorted(pair_of.items())
-            if len(depot_ids) + p in row_of and len(depot_ids) + d in row_of
-        ),
-    )
-    return Built(data, [ids[i] for i in locs], [v.id for v in request.vehicle_types], unserviceable)
 
 
 def report(
