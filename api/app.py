@@ -19,7 +19,7 @@ from shipopt.api.routes import health, packing, plans, quotes, routing, services
 from shipopt.api.security import BodyLimit, KeyGate
 from shipopt.api.store import JobStore, StoreError
 from shipopt.errors import InputError, Problem
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 
 
 def create_app(settings: ApiSettings) -> FastAPI:

@@ -12,7 +12,7 @@ from shipopt.api.jobs import JobRunner
 from shipopt.api.security import UNAUTHORIZED, owner_of
 from shipopt.api.store import JobStore
 from shipopt.errors import InputError, Problem
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 
 
 async def _settings(request: Request) -> ApiSettings:

@@ -29,7 +29,7 @@ def _child(payload: str, settings: ApiSettings, conn: Connection, parent: int) -
 
     from shipopt.api.jobs import JobStoppedError, execute_plan
     from shipopt.errors import ShipoptError
-    from shipopt.pipeline.quote import QuoteContext
+    from shipopt.pipeline.context import QuoteContext
 
     last = [0.0]
 

@@ -19,8 +19,8 @@ from shipopt.api.schemas import InputRowProblem, PlanJobRequest, PlanResult
 from shipopt.api.store import Claimed, JobStore, StoreError
 from shipopt.batch.inputs import orders_from_records
 from shipopt.domain.plan import summarize
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext
 
 log = logging.getLogger("shipopt.api.jobs")
 

@@ -35,7 +35,8 @@ from benchmarks.bench_quote import percentile
 from benchmarks.results_io import write
 from shipopt.api.config import hash_key
 from shipopt.domain.quote import QuoteRequest
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import quote
 from shipopt.pipeline.random_parcels import quote_payloads, random_parcels
 
 ROOT = Path(__file__).resolve().parent.parent

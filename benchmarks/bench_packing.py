@@ -284,12 +284,10 @@ def section_ecommerce(n_orders: int, seed: int) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     from shipopt.domain.quote import QuoteRequest
-    from shipopt.pipeline.quote import (
-        QuoteContext,
-        cheapest_parcel_pricer,
-        plan_services,
-        resolve_lane,
-    )
+    from shipopt.pipeline.context import QuoteContext
+    from shipopt.pipeline.eligibility import plan_services
+    from shipopt.pipeline.lane import resolve_lane
+    from shipopt.pipeline.quote import cheapest_parcel_pricer
 
     ctx = QuoteContext.from_directory(ROOT / "rate_tables")
     rng = random.Random(seed)

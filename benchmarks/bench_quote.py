@@ -17,7 +17,9 @@ from rich.table import Table
 
 from benchmarks.results_io import write
 from shipopt.domain.quote import QuoteRequest
-from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.lane import Lane, coverage_problem
+from shipopt.pipeline.quote import quote
 from shipopt.pipeline.random_parcels import RandomParcels, quote_payloads, random_parcels
 from shipopt.rating.batch import rate_batch
 from shipopt.rating.parcel_rate import ParcelPrice, price_parcel

@@ -21,7 +21,8 @@ from shipopt.batch.inputs import read_orders_csv, read_skus_csv
 from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.quote import QuoteRequest
 from shipopt.geo import default_zip_directory
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

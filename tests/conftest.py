@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shipopt.geo import ZipDirectory, default_zip_directory
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 from shipopt.ratetables.registry import RateRegistry
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,9 @@ import numpy as np
 
 from shipopt.domain.quote import QuoteRequest
 from shipopt.geo import ZipDirectory, default_zip_directory
-from shipopt.pipeline.quote import Lane, QuoteContext, coverage_problem, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.lane import Lane, coverage_problem
+from shipopt.pipeline.quote import quote
 from shipopt.pipeline.random_parcels import RandomParcels, random_parcels
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.batch import BatchRates, rate_batch

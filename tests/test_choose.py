@@ -6,7 +6,8 @@ import pytest
 
 from shipopt.domain.quote import QuoteRequest
 from shipopt.geo import ZipDirectory
-from shipopt.pipeline.quote import QuoteContext, choose, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import choose, quote
 from shipopt.pipeline.random_parcels import quote_payloads, random_parcels
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

@@ -12,8 +12,9 @@ from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import OrderBook, PlanSettings
 from shipopt.domain.quote import QuoteRequest
 from shipopt.pipeline.consolidate import shares
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.quote import quote
 from tests.conftest import ROOT
 
 BOXES = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())

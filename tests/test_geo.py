@@ -6,7 +6,8 @@ import pytest
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory, distance_miles, distance_miles_many, haversine_miles
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import quote
 from shipopt.zones import band_zone
 
 

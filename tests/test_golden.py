@@ -20,8 +20,9 @@ from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import PlanSettings
 from shipopt.domain.quote import QuoteRequest
 from shipopt.geo import ZipDirectory
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.quote import quote
 from shipopt.routing.evaluate import evaluate
 from shipopt.routing.pyvrp_adapter import solve_pyvrp
 from tests.conftest import ROOT

@@ -17,8 +17,8 @@ from shipopt.domain.plan import Plan, PlanSettings, Unplanned, UnplannedCode
 from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory
 from shipopt.pipeline.baskets import Baskets, pack_basket
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext
 from shipopt.pipeline.shipments import decide_shipment
 from tests.conftest import ROOT, SAMPLE_TABLES
 

@@ -12,8 +12,8 @@ from shipopt.batch.output import write_plan
 from shipopt.domain.batch import Fleet
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import PlanOptions
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
 
 DAY = ROOT / "examples" / "batch"

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from shipopt.domain.quote import QuoteRequest, QuoteResponse, Reason, Tag
 from shipopt.errors import InputError, RateTableError
 from shipopt.geo import default_zip_directory
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import quote
 from shipopt.ratetables.registry import RateRegistry
 from tests.checkers import expected_parcel_charges
 from tests.conftest import ROOT, SAMPLE_TABLES, TEST_BOXES

@@ -13,9 +13,9 @@ from shipopt.batch.sample import sample_day, write_sample
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import PlanSettings, Unplanned, UnplannedCode
 from shipopt.geo import ZipDirectory
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.journal import Journal, run_fingerprint
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext
 from tests.conftest import ROOT
 
 

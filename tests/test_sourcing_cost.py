@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from shipopt.domain.batch import Order, Sku, Warehouse
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 from shipopt.sourcing.by_cost import UNPLANNED, _options, estimate_costs, source_by_cost
 from shipopt.sourcing.nearest import source_nearest
 

@@ -22,7 +22,8 @@ from shipopt.domain.quote import (
 )
 from shipopt.domain.shipment import Accessorials, Shipment
 from shipopt.errors import InputError, Problem, RateTableError, ShipoptError
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import quote
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.units import Length, Mass
 

@@ -19,7 +19,8 @@ from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError
 from shipopt.packing.checker import check_pack_result
-from shipopt.pipeline.quote import QuoteContext, quote
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import quote
 from tests.service.conftest import plan_payload
 
 KEY = "sk_test_one"

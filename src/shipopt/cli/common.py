@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from shipopt.cli.errors import user_errors
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 from shipopt.settings import Settings
 
 console = Console()

@@ -18,7 +18,7 @@ from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import STRATEGIES, OrderBook
 from shipopt.errors import Problem
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 
 sample_app = typer.Typer(help="Generate sample data.", no_args_is_help=True)
 

@@ -15,7 +15,10 @@ from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo
-from shipopt.pipeline.quote import QuoteContext, pack_items, plan_services, resolve_lane
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.eligibility import plan_services
+from shipopt.pipeline.lane import resolve_lane
+from shipopt.pipeline.quote import pack_items
 
 BasketKey = tuple[tuple[str, int], ...]
 

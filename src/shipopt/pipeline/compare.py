@@ -9,8 +9,8 @@ from typing import Any
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import OrderBook, Plan, PlanSettings, summarize
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.plan import plan_day
-from shipopt.pipeline.quote import QuoteContext
 
 
 def compare(

@@ -20,7 +20,7 @@ from shipopt.domain.plan import OrderDecision, PlanSettings, ShipmentDecision
 from shipopt.errors import ShipoptError
 from shipopt.packing.pallets import Carton, PalletRequest, palletize
 from shipopt.pipeline.baskets import BasketPacking, Baskets, pack_basket
-from shipopt.pipeline.quote import QuoteContext
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.shipments import ship_order
 from shipopt.units import Mass
 

@@ -25,9 +25,9 @@ from shipopt.domain.plan import (
 )
 from shipopt.errors import InputError, Problem
 from shipopt.pipeline.baskets import Baskets, carriers_of
+from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.journal import Journal, sourcing_from_json, sourcing_to_json
 from shipopt.pipeline.pool import PoolRun
-from shipopt.pipeline.quote import QuoteContext
 from shipopt.pipeline.shipments import Job, decide_here
 from shipopt.sourcing.by_cost import source_by_cost
 from shipopt.sourcing.nearest import Sourcing, source_nearest

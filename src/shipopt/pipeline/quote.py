@@ -1,14 +1,13 @@
-"""The quote path: resolve addresses, price every service, date each rate, select."""
+"""The quote path: the lane (``lane``), the services that may carry it (``eligibility``), then
+every one priced (parcel or freight), dated and ranked under the policy; items are packed first,
+cost-aware, on the parcel prices."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
-from shipopt.calendar import CarrierCalendar, local_time, zone_info
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions, Parcel
 from shipopt.domain.quote import (
@@ -21,107 +20,17 @@ from shipopt.domain.quote import (
 )
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
-from shipopt.geo import ZipDirectory, ZipPoint, default_zip_directory, distance_miles
+from shipopt.geo import distance_miles
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo, Pricer
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.eligibility import ServicePlan, plan_services, reject
+from shipopt.pipeline.lane import Lane, resolve_lane
 from shipopt.ratetables.compiled import Service
-from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.freight_rate import price_ltl, price_truckload
 from shipopt.rating.parcel_rate import DESCRIPTIONS, NotCarried, ParcelPrice, price_parcel
-from shipopt.rating.parcel_rules import ParcelRuleBook
 from shipopt.selection import explain, rank
 from shipopt.units import Mass, cents_to_decimal
-from shipopt.zones import ZoneResolver
-
-SUPPORTED_COUNTRIES = frozenset({"US"})
-
-
-@dataclass
-class QuoteContext:
-    """What a quote needs besides the request: the services, ZIP data and caches."""
-
-    registry: RateRegistry
-    directory: ZipDirectory = field(default_factory=default_zip_directory)
-    zones: ZoneResolver = field(init=False)
-    rules: ParcelRuleBook = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.zones = ZoneResolver(self.directory)
-        self.rules = ParcelRuleBook(self.registry.services())
-
-    @classmethod
-    def from_directory(cls, rate_tables: Path) -> QuoteContext:
-        return cls(RateRegistry.from_directory(rate_tables))
-
-
-@dataclass(frozen=True, slots=True)
-class Lane:
-    origin: ZipPoint
-    destination: ZipPoint
-    ready_local: datetime
-
-
-def resolve_lane(shipment: Shipment, directory: ZipDirectory, now: datetime) -> Lane:
-    """Both addresses as ZIP points; the ready time in the origin's time zone."""
-    points = []
-    for name in ("origin", "destination"):
-        address = getattr(shipment, name)
-        where = f"shipment.{name}"
-        if address.country not in SUPPORTED_COUNTRIES:
-            raise InputError(
-                Problem(
-                    f"{where}.country", f"country {address.country!r} is not supported (US only)"
-                )
-            )
-        point = directory.resolve(address.postal_code, f"{where}.postal_code")
-        if address.state is not None and address.state != point.state:
-            raise InputError(
-                Problem(
-                    f"{where}.state",
-                    f"ZIP {point.zip5} is in {point.state}, not {address.state}",
-                )
-            )
-        if address.coordinates is not None:
-            point = ZipPoint(
-                point.zip5,
-                address.coordinates.lat,
-                address.coordinates.lon,
-                point.state,
-                point.timezone,
-                False,
-            )
-        points.append(point)
-    origin, dest = points
-    tz = zone_info(origin.timezone or "America/New_York", "shipment.origin.postal_code")
-    ready = local_time(shipment.ship_at or now, tz)
-    return Lane(origin, dest, ready)
-
-
-def _excluded(request: QuoteRequest, service: Service) -> str | None:
-    c = request.constraints
-    carrier, key = service.spec.carrier, service.key
-    if c.carriers is not None and carrier not in c.carriers:
-        return "carrier not in the request's allowed carriers"
-    if carrier in c.exclude_carriers:
-        return "carrier excluded by the request"
-    if c.services is not None and key not in c.services:
-        return "service not in the request's allowed services"
-    if key in c.exclude_services:
-        return "service excluded by the request"
-    return None
-
-
-def coverage_problem(service: Service, lane: Lane) -> str | None:
-    cov = service.spec.coverage
-    if "US" not in cov.countries:
-        return "does not serve the US"
-    if cov.origin_states is not None and lane.origin.state not in cov.origin_states:
-        return f"does not pick up in {lane.origin.state}"
-    if cov.destination_states is not None and lane.destination.state not in cov.destination_states:
-        return f"does not deliver to {lane.destination.state}"
-    if lane.destination.state in cov.exclude_destination_states:
-        return f"does not deliver to {lane.destination.state}"
-    return None
 
 
 def price_service(
@@ -202,122 +111,6 @@ def build_rate(
         guaranteed=spec.transit.guaranteed,
         table_version=spec.version,
     )
-
-
-def _coverage_dates(registry: RateRegistry) -> str:
-    starts = [v.spec.effective_from for k in registry.keys for v in registry.versions(k)]
-    ends = [v.spec.effective_to for k in registry.keys for v in registry.versions(k)]
-    last = "onward" if any(e is None for e in ends) else f"to {max(e for e in ends if e)}"
-    return f"tables cover {min(starts)} {last}"
-
-
-@dataclass(frozen=True, slots=True)
-class ServicePlan:
-    """A service that may carry the shipment: its version, calendar, dates and zone."""
-
-    service: Service
-    calendar: CarrierCalendar
-    zone: int
-    transit_days: int
-    ship_day: date
-    delivery: date
-
-
-def _reject(ineligible: list[Ineligible], service: Service, reason: Reason, message: str) -> None:
-    ineligible.append(
-        Ineligible(
-            carrier=service.spec.carrier,
-            service=service.spec.service,
-            reason=reason,
-            message=message,
-        )
-    )
-
-
-def check_constraints(request: QuoteRequest, keys: Sequence[str], lane: Lane) -> None:
-    """An InputError for a carrier or service the tables do not have (listing the known ones),
-    or a deliver-by date before the day the shipment is ready."""
-    c = request.constraints
-    problems: list[Problem] = []
-    named = c.carriers or c.exclude_carriers or c.services or c.exclude_services
-    carriers = sorted({k.split("/", 1)[0] for k in keys}) if named else []
-    for name, values, known, what in (
-        ("carriers", c.carriers or [], carriers, "carrier"),
-        ("exclude_carriers", c.exclude_carriers, carriers, "carrier"),
-        ("services", c.services or [], keys, "service"),
-        ("exclude_services", c.exclude_services, keys, "service"),
-    ):
-        for i, value in enumerate(values):
-            if value not in known:
-                shown = value if len(value) <= 40 else value[:40] + "..."
-                problems.append(
-                    Problem(
-                        f"constraints.{name}[{i}]",
-                        f"unknown {what} {shown!r}; known: {', '.join(sorted(known))}",
-                    )
-                )
-    ready = lane.ready_local.date()
-    if c.deliver_by is not None and c.deliver_by < ready:
-        problems.append(
-            Problem("constraints.deliver_by", f"{c.deliver_by} is before the ship date {ready}")
-        )
-    if problems:
-        raise InputError(problems)
-
-
-def plan_services(
-    request: QuoteRequest, ctx: QuoteContext, lane: Lane
-) -> tuple[list[ServicePlan], list[Ineligible]]:
-    """Every service: the version in force on its ship date, served lane, zone and dates."""
-    registry = ctx.registry
-    check_constraints(request, registry.keys, lane)
-    plans: list[ServicePlan] = []
-    ineligible: list[Ineligible] = []
-    handling = request.shipment.handling_days
-    for key in registry.keys:
-        probe = registry.any_version(key, lane.ready_local.date())
-        why = _excluded(request, probe)
-        if why:
-            _reject(ineligible, probe, Reason.EXCLUDED_BY_REQUEST, why)
-            continue
-        ship_day = registry.calendar(probe).ship_date(lane.ready_local, handling)
-        service = registry.in_force(key, ship_day)
-        if service is None:
-            _reject(
-                ineligible, probe, Reason.NO_TABLE_IN_FORCE, f"no rate table in force on {ship_day}"
-            )
-            continue
-        calendar = registry.calendar(service)
-        if service is not probe:
-            ship_day = calendar.ship_date(lane.ready_local, handling)
-        if service.spec.currency != request.currency:
-            _reject(
-                ineligible,
-                service,
-                Reason.CURRENCY_MISMATCH,
-                f"priced in {service.spec.currency}, request is in {request.currency}",
-            )
-            continue
-        why = coverage_problem(service, lane)
-        if why:
-            _reject(ineligible, service, Reason.NOT_SERVED, why)
-            continue
-        zone = ctx.zones.zone(service, lane.origin, lane.destination)
-        transit_days = service.spec.transit.days_by_zone.get(zone)
-        if transit_days is None:
-            _reject(ineligible, service, Reason.ZONE_NOT_PRICED, f"zone {zone} is not served")
-            continue
-        delivery = calendar.add_transit_days(ship_day, transit_days)
-        plans.append(ServicePlan(service, calendar, zone, transit_days, ship_day, delivery))
-    if not plans and ineligible and all(i.reason == Reason.NO_TABLE_IN_FORCE for i in ineligible):
-        day = lane.ready_local.date()
-        raise InputError(
-            Problem(
-                "shipment.ship_at",
-                f"no rate table is in force on {day} ({_coverage_dates(registry)})",
-            )
-        )
-    return plans, ineligible
 
 
 def _meets_constraints(request: QuoteRequest, plan: ServicePlan) -> bool:
@@ -417,12 +210,12 @@ def price_services(
         service = plan.service
         priced = price_service(ctx, service, shipment, lane, plan.zone, plan.ship_day)
         if isinstance(priced, NotCarried):
-            _reject(ineligible, service, priced.reason, priced.message)
+            reject(ineligible, service, priced.reason, priced.message)
             continue
         total = cents_to_decimal(sum(p.total for p in priced))
         cost = f"would cost {service.spec.currency} {total}"
         if limits.max_transit_days is not None and plan.transit_days > limits.max_transit_days:
-            _reject(
+            reject(
                 ineligible,
                 service,
                 Reason.TRANSIT_TOO_LONG,
@@ -430,7 +223,7 @@ def price_services(
             )
             continue
         if limits.deliver_by is not None and plan.delivery > limits.deliver_by:
-            _reject(
+            reject(
                 ineligible,
                 service,
                 Reason.MISSES_DELIVER_BY,

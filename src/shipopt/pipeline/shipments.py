@@ -17,7 +17,8 @@ from shipopt.domain.quote import Constraints, QuoteRequest, Rate
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import ShipoptError
 from shipopt.pipeline.baskets import BasketPacking, Baskets, basket_key, carriers_of, pack_basket
-from shipopt.pipeline.quote import QuoteContext, choose
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.quote import choose
 from shipopt.units import Mass
 
 Job = tuple[Order, str, tuple[OrderLine, ...]]  # an order, the warehouse id, the lines it ships
