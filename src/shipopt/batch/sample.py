@@ -46,6 +46,9 @@ class SampleDay:
     order_rows: list[dict[str, object]]
 
 
+NON_CONTIGUOUS = ("AA", "AE", "AP", "GU", "PR", "VI", "AS", "MP", "PW", "FM", "MH")
+
+
 def sample_day(
     directory: ZipDirectory,
     n_orders: int,
@@ -57,6 +60,20 @@ def sample_day(
     """A seeded day. ``local_share``: the share of orders sent within van reach (35 miles) of a
     warehouse that has vans (the rest follow the population)."""
     rng = random.Random(seed)
+    skus = _skus(rng, n_skus)
+    popularity = [rng.paretovariate(1.2) for _ in skus]
+    warehouses = _warehouses(rng, skus, popularity, n_orders)
+    by_zip3: dict[str, list[str]] = {}
+    for z in sorted(directory.known_zips()):
+        if directory.has_point(z) and directory.state_of(z) not in NON_CONTIGUOUS:
+            by_zip3.setdefault(z[:3], []).append(z)
+    local = _local_zips(directory, by_zip3) if local_share > 0 else []
+    rows = _order_rows(rng, n_orders, day, skus, popularity, by_zip3, local, local_share)
+    return SampleDay(skus, warehouses, rows)
+
+
+def _skus(rng: random.Random, n_skus: int) -> list[dict[str, object]]:
+    """``n_skus`` SKUs drawn from the categories (sizes in inches, weights in pounds)."""
     skus: list[dict[str, object]] = []
     for k in range(n_skus):
         name, _, lr, wr, hr, mr, flags = rng.choices(
@@ -76,7 +93,13 @@ def sample_day(
                 "ships_alone": bool(flags.get("ships_alone")),
             }
         )
-    popularity = [rng.paretovariate(1.2) for _ in skus]
+    return skus
+
+
+def _warehouses(
+    rng: random.Random, skus: list[dict[str, object]], popularity: list[float], n_orders: int
+) -> list[dict[str, object]]:
+    """The sample warehouses, each stocking about three SKUs in four, some with vans."""
     total = sum(popularity)
     warehouses: list[dict[str, object]] = []
     for wid, zip5 in WAREHOUSES:
@@ -96,37 +119,39 @@ def sample_day(
         if wid in VAN_FLEETS:
             entry["fleet"] = {"vans": VAN_FLEETS[wid], "radius_miles": 40}
         warehouses.append(entry)
-    by_zip3: dict[str, list[str]] = {}
-    for z in sorted(directory.known_zips()):
-        if directory.has_point(z) and directory.state_of(z) not in (
-            "AA",
-            "AE",
-            "AP",
-            "GU",
-            "PR",
-            "VI",
-            "AS",
-            "MP",
-            "PW",
-            "FM",
-            "MH",
-        ):
-            by_zip3.setdefault(z[:3], []).append(z)
+    return warehouses
+
+
+def _local_zips(directory: ZipDirectory, by_zip3: dict[str, list[str]]) -> list[str]:
+    """The ZIPs within van reach (``LOCAL_MILES``) of a warehouse with vans."""
+    local: list[str] = []
+    for wid, home_zip in WAREHOUSES:
+        if wid in VAN_FLEETS:
+            home = directory.resolve(home_zip)
+            local += [
+                z
+                for zs in by_zip3.values()
+                for z in zs
+                if haversine_miles((home.lat, home.lon), _latlon(directory, z)) <= LOCAL_MILES
+            ]
+    return local
+
+
+def _order_rows(
+    rng: random.Random,
+    n_orders: int,
+    day: date,
+    skus: list[dict[str, object]],
+    popularity: list[float],
+    by_zip3: dict[str, list[str]],
+    local: list[str],
+    local_share: float,
+) -> list[dict[str, object]]:
+    """The day's order rows: ZIPs by population (or local), repeat customers, a few B2B."""
     zip3s = sorted(by_zip3)
     weights = [len(by_zip3[z]) for z in zip3s]
     rows: list[dict[str, object]] = []
     start = datetime.combine(day, time(0, 0))
-    local: list[str] = []  # ZIPs within van reach of a warehouse with vans
-    if local_share > 0:
-        for wid, home_zip in WAREHOUSES:
-            if wid in VAN_FLEETS:
-                home = directory.resolve(home_zip)
-                local += [
-                    z
-                    for zs in by_zip3.values()
-                    for z in zs
-                    if haversine_miles((home.lat, home.lon), _latlon(directory, z)) <= LOCAL_MILES
-                ]
     customers: list[tuple[str, bool, str]] = []  # (ZIP, residential, street) seen today
     for o in range(n_orders):
         oid = f"O{day:%Y%m%d}-{o:06d}"
@@ -166,7 +191,7 @@ def sample_day(
                     "address": street,
                 }
             )
-    return SampleDay(skus, warehouses, rows)
+    return rows
 
 
 def write_sample(sample: SampleDay, folder: Path) -> dict[str, Path]:
