@@ -91,43 +91,15 @@ def read_orders_csv(
         grouped.setdefault(oid, []).append((n, row))
     for oid, lines in grouped.items():
         n0, first = lines[0]
-        payload: dict[str, Any] = {
-            "id": oid,
-            "destination": {
-                "postal_code": first["postal_code"].strip(),
-                "residential": _truthy(first.get("residential") or ""),
-                "line1": (first.get("address") or "").strip() or None,
-            },
-            "lines": [],
-        }
-        if (first.get("deliver_by") or "").strip():
-            payload["deliver_by"] = first["deliver_by"].strip()
-        if (first.get("ordered_at") or "").strip():
-            payload["ordered_at"] = first["ordered_at"].strip()
-        if (first.get("service_level") or "").strip():
-            payload["service_level"] = first["service_level"].strip()
+        payload = _order_payload(oid, first)
         bad = False
         for n, row in lines:
-            qty = row["quantity"].strip()
-            if not (qty.isascii() and qty.isdigit()) or int(qty) <= 0:
-                _reject(
-                    book,
-                    oid,
-                    Problem(
-                        f"{path}: row {n}, column 'quantity'",
-                        f"quantity {qty!r} must be a whole number above 0",
-                    ),
-                )
+            line = _order_line(path, n, row, skus)
+            if isinstance(line, Problem):
+                _reject(book, oid, line)
                 bad = True
-                continue
-            sku = row["sku"].strip()
-            if skus is not None and sku not in skus:
-                _reject(
-                    book, oid, Problem(f"{path}: row {n}, column 'sku'", f"unknown SKU {sku!r}")
-                )
-                bad = True
-                continue
-            payload["lines"].append({"sku": sku, "quantity": int(qty)})
+            else:
+                payload["lines"].append(line)
         if bad:
             continue
         try:
@@ -150,6 +122,39 @@ def read_orders_csv(
     if book.rejected:  # an order with any bad row is not planned at all
         book.orders = [o for o in book.orders if o.id not in book.rejected]
     return book
+
+
+def _order_payload(oid: str, first: dict[str, str]) -> dict[str, Any]:
+    """The order's fields from its first row (lines are added by the caller)."""
+    payload: dict[str, Any] = {
+        "id": oid,
+        "destination": {
+            "postal_code": first["postal_code"].strip(),
+            "residential": _truthy(first.get("residential") or ""),
+            "line1": (first.get("address") or "").strip() or None,
+        },
+        "lines": [],
+    }
+    for column in ("deliver_by", "ordered_at", "service_level"):
+        if (first.get(column) or "").strip():
+            payload[column] = first[column].strip()
+    return payload
+
+
+def _order_line(
+    path: Path, n: int, row: dict[str, str], skus: dict[str, Sku] | None
+) -> dict[str, Any] | Problem:
+    """Row ``n`` as an order line, or what is wrong with its quantity or SKU."""
+    qty = row["quantity"].strip()
+    if not (qty.isascii() and qty.isdigit()) or int(qty) <= 0:
+        return Problem(
+            f"{path}: row {n}, column 'quantity'",
+            f"quantity {qty!r} must be a whole number above 0",
+        )
+    sku = row["sku"].strip()
+    if skus is not None and sku not in skus:
+        return Problem(f"{path}: row {n}, column 'sku'", f"unknown SKU {sku!r}")
+    return {"sku": sku, "quantity": int(qty)}
 
 
 def read_orders_json(

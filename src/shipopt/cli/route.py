@@ -170,26 +170,7 @@ def route_solve(
     if seed is not None and not 0 <= seed < 2**31:
         fail([Problem("--seed", f"{seed}: give a whole number from 0 to 2147483647")])
     if source.suffix == ".json":
-        payload = load_json(str(source), lambda p: Path(p).read_text(encoding="utf-8"))
-        with user_errors():
-            request = RoutingRequest.model_validate(payload)
-            update = {"solver": solver}
-            if time_limit is not None:
-                update["time_limit"] = time_limit  # type: ignore[assignment]
-            if seed is not None:
-                update["seed"] = seed  # type: ignore[assignment]
-            request = RoutingRequest.model_validate({**request.model_dump(), **update})
-            result = plan_routes(request)
-        if as_json:
-            typer.echo(result.model_dump_json(indent=2))
-        else:
-            _show_request(result)
-        if write_solution is not None:
-            _write_request_sol(write_solution, request, result)
-        if plot is not None:
-            _plot_request(plot, request, result)
-        if not result.feasible:  # printed with what is violated or left unserved
-            raise typer.Exit(1)
+        _solve_request(source, solver, time_limit, seed, as_json, plot, write_solution)
         return
     with user_errors():
         if source.suffix == ".vrp":
@@ -230,3 +211,35 @@ def route_solve(
 
 
 _ = (Rounding, SolverName)
+
+
+def _solve_request(
+    source: Path,
+    solver: str,
+    time_limit: float | None,
+    seed: int | None,
+    as_json: bool,
+    plot: Path | None,
+    write_solution: Path | None,
+) -> None:
+    """``route solve`` on a routing request (JSON): the options override the request's."""
+    payload = load_json(str(source), lambda p: Path(p).read_text(encoding="utf-8"))
+    with user_errors():
+        request = RoutingRequest.model_validate(payload)
+        update = {"solver": solver}
+        if time_limit is not None:
+            update["time_limit"] = time_limit  # type: ignore[assignment]
+        if seed is not None:
+            update["seed"] = seed  # type: ignore[assignment]
+        request = RoutingRequest.model_validate({**request.model_dump(), **update})
+        result = plan_routes(request)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        _show_request(result)
+    if write_solution is not None:
+        _write_request_sol(write_solution, request, result)
+    if plot is not None:
+        _plot_request(plot, request, result)
+    if not result.feasible:  # printed with what is violated or left unserved
+        raise typer.Exit(1)

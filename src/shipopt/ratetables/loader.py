@@ -95,16 +95,7 @@ def load_price_grid(path: Path, problems: _Collector) -> PriceGrid | None:
         )
         return None
     unit = match.group(1)
-    zones: list[int] = []
-    for col, cell in enumerate(header[1:], start=2):
-        if not cell.isdigit():
-            problems.add(
-                f"{path}: row 1, column {col}", f"zone header {cell!r} is not a whole number"
-            )
-        elif int(cell) in zones:
-            problems.add(f"{path}: row 1, column {col}", f"zone {cell} appears twice")
-        else:
-            zones.append(int(cell))
+    zones = _grid_zones(path, header, problems)
     breaks: list[int] = []
     prices: dict[int, list[int]] = {z: [] for z in zones}
     extra_unit: int | None = None
@@ -121,15 +112,7 @@ def load_price_grid(path: Path, problems: _Collector) -> PriceGrid | None:
             if rno != len(rows):
                 problems.add(f"{path}: row {rno}", f"{label} must be the last row")
             extra_unit = NG_PER[extra_match.group(1)]
-            for zone, cell in zip(zones, row[1:], strict=False):
-                where = f"{path}: row {rno}, column '{zone}'"
-                try:
-                    extra[zone] = to_scaled_int(cell, 4, "price")
-                except ValueError as exc:
-                    problems.add(where, str(exc))
-                    continue
-                if extra[zone] < 0:
-                    problems.add(where, "negative price")
+            extra = _extra_prices(path, rno, zones, row, problems)
             continue
         weight = _decimal(label)
         if weight is None or weight <= 0:
@@ -166,6 +149,39 @@ def load_price_grid(path: Path, problems: _Collector) -> PriceGrid | None:
     return PriceGrid(
         unit, tuple(breaks), {z: tuple(p) for z, p in prices.items()}, extra_unit, extra
     )
+
+
+def _grid_zones(path: Path, header: list[str], problems: _Collector) -> list[int]:
+    """The zone columns of a price grid's header (each a whole number, once)."""
+    zones: list[int] = []
+    for col, cell in enumerate(header[1:], start=2):
+        if not cell.isdigit():
+            problems.add(
+                f"{path}: row 1, column {col}", f"zone header {cell!r} is not a whole number"
+            )
+        elif int(cell) in zones:
+            problems.add(f"{path}: row 1, column {col}", f"zone {cell} appears twice")
+        else:
+            zones.append(int(cell))
+    return zones
+
+
+def _extra_prices(
+    path: Path, rno: int, zones: list[int], row: list[str], problems: _Collector
+) -> dict[int, int]:
+    """The ``per_additional_*`` row: each zone's price per unit beyond the last break, in
+    ten-thousandths."""
+    extra: dict[int, int] = {}
+    for zone, cell in zip(zones, row[1:], strict=False):
+        where = f"{path}: row {rno}, column '{zone}'"
+        try:
+            extra[zone] = to_scaled_int(cell, 4, "price")
+        except ValueError as exc:
+            problems.add(where, str(exc))
+            continue
+        if extra[zone] < 0:
+            problems.add(where, "negative price")
+    return extra
 
 
 def load_zone_chart(path: Path, problems: _Collector) -> dict[tuple[str, str], int] | None:

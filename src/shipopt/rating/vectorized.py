@@ -4,6 +4,9 @@ Lengths arrive as whole nanometres, weights as whole nanograms, money leaves as 
 step mirrors :func:`shipopt.rating.parcel_rate.price_parcel`, so both paths agree to the cent.
 A side is clipped at 100,000 dims units (over 2.5 km) to keep int64 products exact; such a
 parcel is over every real limit anyway.
+
+``price_parcels`` is long (about 125 lines) on purpose: it is one array pass that follows
+``price_parcel`` step by step, so the two can be read side by side.
 """
 
 from __future__ import annotations

@@ -68,6 +68,48 @@ def solve_pyvrp(
         quick = quick_nearest(data)
         note = f"{time_limit:.1f} s is too short for a search on {len(data.stops)} stops"
         return RouteSet(quick.routes, quick.dropped, "pyvrp", note=f"{note}: a construction")
+    problem = _problem(data)
+    start = None
+    runtime = time_limit
+    if len(data.stops) > LARGE:
+        # PyVRP would polish a random start to a local optimum before its clock runs (12 s for
+        # 5,000 stops) and computes its granular neighbourhood (O(n^2)) first: start it from the
+        # quick construction and leave time for the neighbourhood
+        start = _start(data, problem)
+        spent = time.perf_counter() - began
+        runtime = max(time_limit - spent - SETUP_SECONDS_PER_PAIR * len(data.stops) ** 2, 0.05)
+    stop = (
+        MultipleCriteria([MaxIterations(iterations), MaxRuntime(runtime)])
+        if iterations is not None
+        else MaxRuntime(runtime)
+    )
+    with warnings.catch_warnings():  # e.g. PenaltyBoundWarning: advice for PyVRP's own users
+        warnings.simplefilter("ignore")
+        result = pyvrp.solve(
+            problem, stop, seed=seed, collect_stats=False, display=False, initial_solution=start
+        )
+    if not result.is_feasible():
+        return RouteSet(
+            (),
+            tuple(data.stops),
+            "pyvrp",
+            failure="no feasible solution found within the time limit",
+        )
+    routes = []
+    visited: set[int] = set()
+    for route in result.best.routes():
+        visits = tuple(data.n_depots + a.idx for a in route.schedule() if a.is_client())
+        visited.update(visits)
+        routes.append(Route(route.vehicle_type(), visits))
+    dropped = tuple(loc for loc in data.stops if loc not in visited)
+    return RouteSet(tuple(routes), dropped, "pyvrp")
+
+
+def _problem(data: RoutingData) -> Any:
+    """``data`` as PyVRP's problem: depots, clients (a drop penalty is the prize), vehicle
+    types, and the distance and duration matrices."""
+    import pyvrp
+
     coords = data.coords if data.coords is not None else np.zeros((data.n, 2))
     locations = [pyvrp.Location(float(x), float(y)) for x, y in coords]
     depots = [
@@ -106,38 +148,4 @@ def solve_pyvrp(
         np.asarray(data.distance, dtype=np.int64),
         np.asarray(data.duration, dtype=np.int64),
     ]
-    problem = pyvrp.ProblemData(locations, clients, depots, types, matrices[:1], matrices[1:])
-    start = None
-    runtime = time_limit
-    if len(data.stops) > LARGE:
-        # PyVRP would polish a random start to a local optimum before its clock runs (12 s for
-        # 5,000 stops) and computes its granular neighbourhood (O(n^2)) first: start it from the
-        # quick construction and leave time for the neighbourhood
-        start = _start(data, problem)
-        spent = time.perf_counter() - began
-        runtime = max(time_limit - spent - SETUP_SECONDS_PER_PAIR * len(data.stops) ** 2, 0.05)
-    stop = (
-        MultipleCriteria([MaxIterations(iterations), MaxRuntime(runtime)])
-        if iterations is not None
-        else MaxRuntime(runtime)
-    )
-    with warnings.catch_warnings():  # e.g. PenaltyBoundWarning: advice for PyVRP's own users
-        warnings.simplefilter("ignore")
-        result = pyvrp.solve(
-            problem, stop, seed=seed, collect_stats=False, display=False, initial_solution=start
-        )
-    if not result.is_feasible():
-        return RouteSet(
-            (),
-            tuple(data.stops),
-            "pyvrp",
-            failure="no feasible solution found within the time limit",
-        )
-    routes = []
-    visited: set[int] = set()
-    for route in result.best.routes():
-        visits = tuple(data.n_depots + a.idx for a in route.schedule() if a.is_client())
-        visited.update(visits)
-        routes.append(Route(route.vehicle_type(), visits))
-    dropped = tuple(loc for loc in data.stops if loc not in visited)
-    return RouteSet(tuple(routes), dropped, "pyvrp")
+    return pyvrp.ProblemData(locations, clients, depots, types, matrices[:1], matrices[1:])
