@@ -14,40 +14,11 @@ from shipopt.ratetables.registry import RateRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_TABLES = ROOT / "rate_tables"
+DATA = Path(__file__).resolve().parent / "data"  # fixture files
 
-TINY_GRID = """weight_lb,2,3,4
-1,10.00,11.00,12.00
-2,12.00,13.50,15.00
-5,20.00,22.00,25.00
-per_additional_lb,1.2500,1.5000,1.7500
-"""
+TINY_GRID = (DATA / "tiny" / "tiny_grid.csv").read_text()
 
-TINY_SERVICE = """
-carrier = "tiny"
-carrier_name = "Tiny Parcel"
-service = "ground"
-service_name = "Tiny Ground"
-mode = "parcel"
-version = "t1"
-effective_from = 2026-01-01
-
-[grid]
-file = "grid.csv"
-
-[zones]
-floor = 2
-
-[weights]
-dim_divisor = 139
-
-[limits]
-max_weight = "150 lb"
-max_length = "108 in"
-max_length_plus_girth = "165 in"
-
-[transit]
-days_by_zone = { 2 = 1, 3 = 2, 4 = 3, 5 = 3, 6 = 4, 7 = 4, 8 = 5 }
-"""
+TINY_SERVICE = (DATA / "tiny" / "tiny_service.toml").read_text()
 
 
 @pytest.fixture(scope="session")

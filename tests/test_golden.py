@@ -26,7 +26,7 @@ from shipopt.pipeline.quote import quote
 from shipopt.routing.evaluate import evaluate
 from shipopt.routing.pyvrp_adapter import solve_pyvrp
 from tests.conftest import ROOT
-from tests.test_routing import random_instance
+from tests.routing.test_routing import random_instance
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)

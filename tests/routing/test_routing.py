@@ -20,6 +20,7 @@ from shipopt.routing.data import HORIZON, Route, RouteSet, RoutingData, VehicleT
 from shipopt.routing.evaluate import evaluate
 from shipopt.routing.instances import read_sol, read_solomon, read_vrplib, write_sol
 from shipopt.routing.solve import solve
+from shipopt.settings import Settings
 
 
 def random_instance(
@@ -154,7 +155,7 @@ def test_evaluator_reports_each_violation() -> None:
     assert any("required but dropped" in v for v in ev.violations)
 
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "vrp"
+DATA = Settings().data / "vrp"  # SHIPOPT_DATA
 
 
 def test_readers_reproduce_best_known_costs(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rate import NotCarried, ParcelPrice, price_parcel
 from shipopt.rating.parcel_rules import ParcelRuleBook, ParcelRules
 from shipopt.units import Mass
-from tests.conftest import SAMPLE_TABLES, TableWriter
+from tests.conftest import DATA, SAMPLE_TABLES, TableWriter
 
 DAY = date(2026, 3, 2)
 
@@ -92,15 +92,7 @@ def open_tiny() -> str:
     return TINY_SERVICE
 
 
-RES_FUEL = """
-[fuel]
-percent = "20.25"
-applies_to = ["base", "residential", "delivery_area", "additional_handling", "large_package"]
-
-[[surcharges]]
-kind = "residential"
-amount = "5.95"
-"""
+RES_FUEL = (DATA / "rules" / "res_fuel.toml").read_text()
 
 
 def test_residential_and_fuel(write_table: TableWriter) -> None:
@@ -116,19 +108,7 @@ def test_residential_and_fuel(write_table: TableWriter) -> None:
     assert lines(price(r, "10x8x6 in", "4.5 lb"))["fuel"] == Decimal("4.05")
 
 
-DAS = """
-[[surcharges]]
-kind = "delivery_area"
-amount = "3.95"
-residential_amount = "5.60"
-zip_prefixes = ["596"]
-
-[[surcharges]]
-kind = "delivery_area"
-name = "Remote"
-amount = "14.50"
-zips = ["59601"]
-"""
+DAS = (DATA / "rules" / "das.toml").read_text()
 
 
 def test_delivery_area_tiers(write_table: TableWriter) -> None:
@@ -142,22 +122,7 @@ def test_delivery_area_tiers(write_table: TableWriter) -> None:
     assert "delivery_area" not in lines(price(r, "4x4x4 in", "1 lb", zip5="10001"))
 
 
-HANDLING = """
-[[surcharges]]
-kind = "additional_handling"
-amount = "28.50"
-weight_amount = "41.00"
-longest_side_over = "48 in"
-second_side_over = "30 in"
-length_plus_girth_over = "105 in"
-weight_over = "50 lb"
-
-[[surcharges]]
-kind = "large_package"
-amount = "240.00"
-length_plus_girth_over = "130 in"
-min_billable_weight = "90 lb"
-"""
+HANDLING = (DATA / "rules" / "handling.toml").read_text()
 
 
 @pytest.mark.parametrize(
@@ -205,23 +170,7 @@ def test_limits(write_table: TableWriter) -> None:
     assert isinstance(unpriced, NotCarried) and unpriced.reason == Reason.ZONE_NOT_PRICED
 
 
-POSTAL = """
-[[surcharges]]
-kind = "nonstandard_length"
-amount = "4.00"
-length_over = "22 in"
-length_up_to = "30 in"
-
-[[surcharges]]
-kind = "nonstandard_length"
-amount = "15.00"
-length_over = "30 in"
-
-[[surcharges]]
-kind = "nonstandard_volume"
-amount = "18.00"
-volume_over_cubic_ft = "2"
-"""
+POSTAL = (DATA / "rules" / "postal.toml").read_text()
 
 
 def test_postal_nonstandard_fees(write_table: TableWriter) -> None:
@@ -275,30 +224,7 @@ def test_peak_window(write_table: TableWriter) -> None:
     assert "peak" not in lines(price(r, "4x4x4 in", "1 lb", day=date(2026, 12, 1)))
 
 
-METRIC = """
-carrier = "euro"
-carrier_name = "Euro"
-service = "std"
-service_name = "Euro Standard"
-mode = "parcel"
-version = "m1"
-effective_from = 2026-01-01
-
-[grid]
-file = "grid.csv"
-
-[weights]
-unit = "kg"
-round_up_to = "0.5 kg"
-dims_unit = "cm"
-dim_divisor = 5000
-
-[limits]
-max_weight = "31.5 kg"
-
-[transit]
-days_by_zone = { 1 = 1, 2 = 2 }
-"""
+METRIC = (DATA / "rules" / "metric.toml").read_text()
 
 
 def test_metric_service(write_table: TableWriter) -> None:
