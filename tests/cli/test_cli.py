@@ -209,3 +209,31 @@ def test_a_file_that_is_not_utf8_is_an_error(tmp_path: Path, command: str) -> No
     result = runner.invoke(app, [command, str(bad)])
     assert result.exit_code == 2 and "not UTF-8" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_plan_help_comes_from_the_plan_options_model() -> None:
+    """Issue 12: one definition of the plan knobs; the CLI's help is built from it."""
+    from shipopt.domain.plan import PlanOptions
+
+    result = runner.invoke(app, ["plan", "run", "--help"], env={"COLUMNS": "400"})
+    flat = " ".join(result.output.replace("│", " ").split())
+    for name in ("strategy", "pack_effort", "day", "seed"):
+        description = PlanOptions.model_fields[name].description
+        assert description is not None and " ".join(description.split()) in flat, name
+    assert "shipopt[ray]" in flat  # not eaten as markup
+
+
+def test_plan_run_plans_the_day_given(tmp_path: Path) -> None:
+    batch = ROOT / "examples" / "batch"
+    out = tmp_path / "plan"
+    args = ["plan", "run", "--orders", str(batch / "orders.csv"), "--skus", str(batch / "skus.csv"),
+            "--warehouses", str(batch / "warehouses.json"), "--boxes",
+            str(ROOT / "examples" / "boxes.json"), "--out", str(out), "--workers", "1",
+            "--pack-effort", "fast", "--day", "2026-12-03", "--tables", str(SAMPLE_TABLES)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plan = json.loads((out / "plan.json").read_text())
+    dates = [s["ship_date"] for o in plan["orders"] for s in o["shipments"]]
+    assert dates and min(dates) >= "2026-12-03"
+    bad = runner.invoke(app, [*args[:-4], "--day", "12/03/2026"])
+    assert bad.exit_code == 2 and "day" in bad.output and "Traceback" not in bad.output

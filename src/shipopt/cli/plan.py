@@ -16,7 +16,7 @@ from shipopt.cli.common import TablesOpt, console, context, tables_dir
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import STRATEGIES, OrderBook
+from shipopt.domain.plan import OrderBook, PlanOptions
 from shipopt.errors import Problem
 from shipopt.pipeline.context import QuoteContext
 
@@ -82,14 +82,23 @@ def _load_day(
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="Strategy file (TOML), see examples/plan.toml.")
 ]
-EffortOpt = Annotated[str | None, typer.Option(help="fast, normal or thorough cartonization.")]
 
 
-def _plan_options(config: Path | None, **overrides: str | None) -> Any:
+def _described(name: str) -> str:
+    """A plan option's help: its description in the one plan-options model, and its default."""
+    field = PlanOptions.model_fields[name]
+    return f"{field.description} Default: {field.default}."
+
+
+EffortOpt = Annotated[str | None, typer.Option(help=_described("pack_effort"))]
+StrategyOpt = Annotated[str | None, typer.Option(help=_described("strategy"))]
+SeedOpt = Annotated[int | None, typer.Option(help=_described("seed"))]
+DayOpt = Annotated[str | None, typer.Option(help=_described("day"))]
+
+
+def _plan_options(config: Path | None, **overrides: object) -> PlanOptions:
     """The strategy file's options (or the defaults) with the flags given on top."""
     import tomllib
-
-    from shipopt.domain.plan import PlanOptions
 
     data: dict[str, Any] = {}
     where = "options"
@@ -115,19 +124,18 @@ def plan_run(
         "examples/boxes.json"
     ),
     out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
-    strategy: Annotated[
-        str | None,
-        typer.Option(help=", ".join(STRATEGIES).replace("<carrier>", "NAME") + "."),
-    ] = None,
+    strategy: StrategyOpt = None,
     config: ConfigOpt = None,
     pack_effort: EffortOpt = None,
+    day: DayOpt = None,
+    seed: SeedOpt = None,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
     resume: Annotated[
         bool,
         typer.Option(help="Take the decisions an interrupted run of the same day already made."),
     ] = False,
     executor: Annotated[
-        str, typer.Option(help="local (a process pool) or ray (pip install 'shipopt[ray]').")
+        str, typer.Option(help=escape("local (a process pool) or ray (pip install 'shipopt[ray]')."))
     ] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Join this Ray cluster (default: a local Ray).")
@@ -142,7 +150,7 @@ def plan_run(
     from shipopt.pipeline.journal import Journal, run_fingerprint
     from shipopt.pipeline.plan import plan_day
 
-    options = _plan_options(config, strategy=strategy, pack_effort=pack_effort)
+    options = _plan_options(config, strategy=strategy, pack_effort=pack_effort, day=day, seed=seed)
     ctx = context(tables)
     with user_errors():
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
@@ -203,6 +211,8 @@ def plan_compare(
     ),
     config: ConfigOpt = None,
     pack_effort: EffortOpt = None,
+    day: DayOpt = None,
+    seed: SeedOpt = None,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).", min=0)] = 0,
     tables: TablesOpt = None,
 ) -> None:
@@ -220,7 +230,7 @@ def plan_compare(
     ctx = context(tables)
     with user_errors():
         book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
-        options = _plan_options(config, pack_effort=pack_effort)
+        options = _plan_options(config, pack_effort=pack_effort, day=day, seed=seed)
         settings = options.settings(workers or _cores(), tables_dir(tables))
         with console.status(
             f"planning {len(book.orders)} orders x {len({*names, baseline})} strategies"

@@ -187,8 +187,12 @@ class PlanOptions(Frozen):
         le=1000,
         description="Cost of each extra shipment of an order.",
     )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    day: date = Field(default=DEFAULT_DAY, description="The day planned.")
+    seed: int = Field(
+        default=0, ge=0, le=2**31 - 1, description="Seed of the packing and routing searches."
+    )
+    day: date = Field(
+        default=DEFAULT_DAY, description="The day planned (rates in force, default order time)."
+    )
     service_levels: dict[Literal["standard", "expedited", "overnight"], int] = Field(
         default={"expedited": 2, "overnight": 1},
         description="An order's service_level -> the most transit business days it may take "
