@@ -135,7 +135,8 @@ def plan_run(
         typer.Option(help="Take the decisions an interrupted run of the same day already made."),
     ] = False,
     executor: Annotated[
-        str, typer.Option(help=escape("local (a process pool) or ray (pip install 'shipopt[ray]')."))
+        str,
+        typer.Option(help=escape("local (a process pool) or ray (pip install 'shipopt[ray]').")),
     ] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Join this Ray cluster (default: a local Ray).")
