@@ -33,7 +33,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
                 "or start with --insecure-dev",
             )
         )
-    ctx = QuoteContext.from_directory(settings.rate_tables)
+    ctx = QuoteContext.from_directory(settings.tables())
     try:
         store = JobStore(settings.database_url)
     except StoreError as exc:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from shipopt.errors import InputError, Problem, problems_from_validation
+from shipopt.settings import PROJECT_FILE, Settings
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -26,13 +27,13 @@ def new_key() -> str:
     return "sk_" + secrets.token_urlsafe(32)
 
 
-class ApiSettings(BaseSettings):
-    """Everything the service reads at start. Lists are JSON in the environment, e.g.
+class ApiSettings(Settings):
+    """Everything the service reads at start: the library's settings (rate tables, boxes) and
+    the service's own. Lists are JSON in the environment, e.g.
     ``SHIPOPT_API_KEY_HASHES='["9f86d0..."]'``."""
 
-    model_config = SettingsConfigDict(env_prefix="SHIPOPT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SHIPOPT_", extra="ignore", toml_file=PROJECT_FILE)
 
-    rate_tables: Path = Path("rate_tables")
     database_url: str = Field(
         default="sqlite:///shipopt-jobs.db",
         description="sqlite:///PATH (WAL) or postgresql://user:pass@host/db",

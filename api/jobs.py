@@ -46,7 +46,7 @@ def execute_plan(
         list(request.warehouses),
         list(request.boxes),
         ctx,
-        request.settings(settings.plan_workers, settings.rate_tables),
+        request.settings(settings.plan_workers, settings.tables()),
         progress,
     )
     result = PlanResult(

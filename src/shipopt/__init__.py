@@ -2,10 +2,12 @@
 
 Quote path::
 
-    from shipopt import QuoteContext, QuoteRequest, quote
-    ctx = QuoteContext.from_directory(Path("rate_tables"))
+    from shipopt import QuoteContext, QuoteRequest, Settings, quote
+    ctx = QuoteContext.from_directory(Settings().tables())  # the sample tables unless set
     response = quote(QuoteRequest.model_validate(payload), ctx)
 """
+
+from importlib.metadata import PackageNotFoundError, version
 
 from shipopt.domain.address import Address, Coordinates
 from shipopt.domain.parcel import Dimensions, Parcel
@@ -25,7 +27,13 @@ from shipopt.errors import InputError, Problem, RateTableError, ShipoptError
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.quote import quote
 from shipopt.ratetables.registry import RateRegistry
+from shipopt.settings import Settings
 from shipopt.units import Length, Mass
+
+try:
+    __version__ = version("shipopt")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Accessorials",
@@ -48,8 +56,10 @@ __all__ = [
     "RateRegistry",
     "RateTableError",
     "Reason",
+    "Settings",
     "Shipment",
     "ShipoptError",
     "Tag",
+    "__version__",
     "quote",
 ]

@@ -15,12 +15,33 @@ from shipopt.settings import Settings
 console = Console()
 
 TablesOpt = Annotated[
-    Path | None, typer.Option("--tables", help="Rate-table folder (default: SHIPOPT_RATE_TABLES).")
+    Path | None,
+    typer.Option(
+        "--tables",
+        help="Rate-table folder (default: SHIPOPT_RATE_TABLES, else rate_tables in ./shipopt.toml, "
+        "else the sample tables).",
+    ),
+]
+BoxesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--boxes",
+        help="Box catalog JSON, a list of box types (default: SHIPOPT_BOXES, else boxes in "
+        "./shipopt.toml, else the sample catalog).",
+    ),
 ]
 
 
 def tables_dir(tables: Path | None) -> Path:
-    return tables if tables is not None else Settings().rate_tables
+    """The rate-table folder: the flag's, else the settings' (environment, project file, sample)."""
+    with user_errors("settings"):
+        return tables if tables is not None else Settings().tables()
+
+
+def boxes_file(boxes: Path | None) -> Path:
+    """The box catalog: the flag's, else the settings' (environment, project file, sample)."""
+    with user_errors("settings"):
+        return boxes if boxes is not None else Settings().box_catalog()
 
 
 def context(tables: Path | None) -> QuoteContext:

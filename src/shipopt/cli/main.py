@@ -10,8 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from shipopt import __version__, samples
 from shipopt.cli.common import TablesOpt, console, context, tables_dir
 from shipopt.cli.errors import fail, load_json, user_errors
+from shipopt.cli.init import init
 from shipopt.cli.pack import load1d_cmd, pack_cmd, palletize_cmd
 from shipopt.cli.plan import plan_app, sample_app
 from shipopt.cli.render import quote_tables
@@ -23,11 +25,30 @@ from shipopt.pipeline.quote import quote
 from shipopt.ratetables.loader import load_directory
 
 app = typer.Typer(help="shipopt: rate, pack, route and plan shipments.", no_args_is_help=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"shipopt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """shipopt: rate, pack, route and plan shipments."""
+
+
 rates_app = typer.Typer(help="Rate tables: validate and list.", no_args_is_help=True)
 app.add_typer(rates_app, name="rates")
 app.add_typer(route_app, name="route")
 app.add_typer(serve_app, name="api-key")
 app.command("serve")(serve)
+app.command("init")(init)
 
 
 def _quick_request(
@@ -152,11 +173,12 @@ def rates_list(
 
 @app.command("demo")
 def demo(tables: TablesOpt = None) -> None:
-    """Quote a few sample shipments with the shipped rate tables."""
+    """Quote the sample shipments shipped with shipopt (on the rate tables in force)."""
     ctx = context(tables)
-    examples = sorted(Path("examples/quotes").glob("*.json"))
+    folder = samples.examples() / "quotes"
+    examples = sorted(folder.glob("*.json"))
     if not examples:
-        fail([Problem("examples/quotes", "no sample requests found (run from the repository)")])
+        fail([Problem(str(folder), "no sample requests found (a broken install?)")])
     for path in examples:
         payload = load_json(str(path), lambda p: Path(p).read_text(encoding="utf-8"))
         console.rule(f"[bold]{path.name}")

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shipopt.cli.common import TablesOpt, console, context, tables_dir
+from shipopt.cli.common import BoxesOpt, TablesOpt, boxes_file, console, context, tables_dir
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
@@ -120,9 +120,7 @@ def plan_run(
     orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
     skus: Annotated[Path, typer.Option(help="skus.csv")],
     warehouses: Annotated[Path, typer.Option(help="warehouses.json")],
-    boxes: Annotated[Path, typer.Option(help="Box catalog JSON (a list of box types).")] = Path(
-        "examples/boxes.json"
-    ),
+    boxes: BoxesOpt = None,
     out: Annotated[Path, typer.Option(help="Plan folder.")] = Path("out/plan"),
     strategy: StrategyOpt = None,
     config: ConfigOpt = None,
@@ -154,7 +152,9 @@ def plan_run(
     options = _plan_options(config, strategy=strategy, pack_effort=pack_effort, day=day, seed=seed)
     ctx = context(tables)
     with user_errors():
-        book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
+        book, catalog, stores, box_list = _load_day(
+            orders, skus, warehouses, boxes_file(boxes), ctx
+        )
         settings = options.settings(
             workers or _cores(),
             tables_dir(tables),
@@ -200,7 +200,7 @@ def plan_compare(
     orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
     skus: Annotated[Path, typer.Option(help="skus.csv")],
     warehouses: Annotated[Path, typer.Option(help="warehouses.json")],
-    boxes: Annotated[Path, typer.Option(help="Box catalog JSON.")] = Path("examples/boxes.json"),
+    boxes: BoxesOpt = None,
     strategies: Annotated[
         str, typer.Option(help="Comma list.")
     ] = "cheapest,fastest,no-cartonization",
@@ -230,7 +230,9 @@ def plan_compare(
         fail([Problem("--strategies", str(exc))])
     ctx = context(tables)
     with user_errors():
-        book, catalog, stores, box_list = _load_day(orders, skus, warehouses, boxes, ctx)
+        book, catalog, stores, box_list = _load_day(
+            orders, skus, warehouses, boxes_file(boxes), ctx
+        )
         options = _plan_options(config, pack_effort=pack_effort, day=day, seed=seed)
         settings = options.settings(workers or _cores(), tables_dir(tables))
         with console.status(
