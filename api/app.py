@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from starlette.routing import Route, compile_path
 
 from shipopt.api.config import ApiSettings
@@ -50,7 +51,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
             runner.stop()
             store.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN, works offline
         title="shipopt",
         version="1",
         summary="Rate, pack, route and plan shipments.",

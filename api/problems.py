@@ -26,6 +26,7 @@ TITLES = {
     409: "Conflict",
     413: "Request body too large",
     422: "Invalid request",
+    429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
 }

@@ -84,6 +84,15 @@ class PlanJob(BaseModel):
     result_url: str | None = None
 
 
+class PlanJobPage(BaseModel):
+    """One page of the caller's plan jobs, newest first."""
+
+    jobs: list[PlanJob]
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next (older) page; null on the last page."
+    )
+
+
 class InputRowProblem(BaseModel):
     where: str
     message: str

@@ -37,6 +37,7 @@ _SCHEMA = (
     )""",
     "CREATE UNIQUE INDEX IF NOT EXISTS plan_jobs_idem ON plan_jobs (owner, idem)",
     "CREATE INDEX IF NOT EXISTS plan_jobs_status ON plan_jobs (status, created_at)",
+    "CREATE INDEX IF NOT EXISTS plan_jobs_owner ON plan_jobs (owner, created_at, id)",
 )
 _COLUMNS = (
     "id, owner, status, progress, attempts, cancel_requested, error, created_at, updated_at, "
@@ -178,6 +179,30 @@ class JobStore:
         if not rows or (owner is not None and rows[0][1] != owner):
             return None
         return _job(rows[0])
+
+    def jobs(
+        self,
+        owner: str,
+        limit: int,
+        status: Status | None = None,
+        before: tuple[float, str] | None = None,
+    ) -> list[JobRow]:
+        """``owner``'s jobs, newest first (ties by id), at most ``limit``; only those older than
+        ``before`` (created_at, id) when given: keyset pagination, stable under inserts."""
+        where = ["owner = :owner"]
+        params: dict[str, Any] = {"owner": owner, "limit": limit}
+        if status is not None:
+            where.append("status = :status")
+            params["status"] = status
+        if before is not None:
+            where.append("(created_at < :at OR (created_at = :at AND id < :id))")
+            params["at"], params["id"] = before
+        rows = self._run(
+            f"SELECT {_COLUMNS} FROM plan_jobs WHERE {' AND '.join(where)} "
+            "ORDER BY created_at DESC, id DESC LIMIT :limit",
+            params,
+        )
+        return [_job(r) for r in rows]
 
     def result(self, job_id: str) -> str | None:
         rows = self._run("SELECT result FROM plan_jobs WHERE id = :id", {"id": job_id})

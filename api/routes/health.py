@@ -14,7 +14,9 @@ from shipopt.api.store import StoreError
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=Health, openapi_extra={"security": []})
+@router.get(
+    "/healthz", response_model=Health, operation_id="getHealth", openapi_extra={"security": []}
+)
 def healthz() -> Health:
     """The process answers."""
     return Health(status="ok")
@@ -23,6 +25,7 @@ def healthz() -> Health:
 @router.get(
     "/readyz",
     response_model=Readiness,
+    operation_id="getReadiness",
     openapi_extra={"security": []},
     responses={503: {"model": Readiness, "description": "Not ready"}},
 )

@@ -16,6 +16,7 @@ router = APIRouter(tags=["pack"])
 
 @router.post(
     "/pack",
+    operation_id="packItems",
     response_model=PackResult,
     summary="Cartonize items into boxes",
     description="Fewest boxes (then least box volume), 3D, with rotations, weight limits "

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, HTTPException, Response
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
 
 from shipopt.api import examples
 from shipopt.api.deps import Owner, Settings, Store, within
 from shipopt.api.problems import responses
-from shipopt.api.schemas import PlanJob, PlanJobRequest, PlanResult
+from shipopt.api.schemas import JobStatusName, PlanJob, PlanJobPage, PlanJobRequest, PlanResult
 from shipopt.api.store import JobRow, JobStore
 from shipopt.errors import InputError, Problem
 
@@ -46,6 +47,7 @@ def _own(store: JobStore, job_id: str, who: str) -> JobRow:
 @router.post(
     "/plans",
     status_code=202,
+    operation_id="createPlan",
     response_model=PlanJob,
     summary="Submit a batch plan (asynchronous job)",
     description="202 with the job and its Location. With an Idempotency-Key header, a "
@@ -75,13 +77,58 @@ def post_plan(
     return _view(job)
 
 
-@router.get("/plans/{job_id}", response_model=PlanJob, responses=responses(404))
+def _cursor(job: JobRow) -> str:
+    raw = f"{job.created_at!r}|{job.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> tuple[float, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, job_id = raw.split("|", 1)
+        return float(at), job_id
+    except (ValueError, UnicodeDecodeError):
+        raise InputError(Problem("cursor", "not a cursor this service gave out")) from None
+
+
+@router.get(
+    "/plans",
+    response_model=PlanJobPage,
+    operation_id="listPlans",
+    summary="List your plan jobs",
+    description="Newest first, ``limit`` a page (at most 200); ``next_cursor`` fetches the "
+    "next page. ``status`` keeps only jobs in that state.",
+)
+def list_plans(
+    who: Owner,
+    store: Store,
+    status: Annotated[JobStatusName | None, Query(description="Only jobs in this state.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> PlanJobPage:
+    before = _after(cursor) if cursor is not None else None
+    jobs = store.jobs(who, limit + 1, status, before)
+    more = len(jobs) > limit
+    jobs = jobs[:limit]
+    return PlanJobPage(
+        jobs=[_view(j) for j in jobs], next_cursor=_cursor(jobs[-1]) if more else None
+    )
+
+
+@router.get(
+    "/plans/{job_id}", response_model=PlanJob, operation_id="getPlan", responses=responses(404)
+)
 def get_plan(who: Owner, store: Store, job_id: str) -> PlanJob:
     """A job's status and progress."""
     return _view(_own(store, job_id, who))
 
 
-@router.get("/plans/{job_id}/result", response_model=PlanResult, responses=responses(404, 409))
+@router.get(
+    "/plans/{job_id}/result",
+    response_model=PlanResult,
+    operation_id="getPlanResult",
+    responses=responses(404, 409),
+)
 def get_plan_result(who: Owner, store: Store, job_id: str) -> Response:
     """The plan of a succeeded job (409 while it is not)."""
     job = _own(store, job_id, who)
@@ -91,7 +138,12 @@ def get_plan_result(who: Owner, store: Store, job_id: str) -> Response:
     return Response(store.result(job_id), media_type="application/json")
 
 
-@router.delete("/plans/{job_id}", response_model=PlanJob, responses=responses(404, 409))
+@router.delete(
+    "/plans/{job_id}",
+    response_model=PlanJob,
+    operation_id="cancelPlan",
+    responses=responses(404, 409),
+)
 def cancel_plan(who: Owner, store: Store, job_id: str) -> PlanJob:
     """Cancel a queued job at once, or ask a running one to stop."""
     job = _own(store, job_id, who)

@@ -18,6 +18,7 @@ router = APIRouter(tags=["quotes"])
 
 @router.post(
     "/quotes",
+    operation_id="createQuote",
     response_model=QuoteResponse,
     summary="Rate every service for a shipment and choose",
     description="Parcels, or items with a box catalog (then cartonized, priced by the "

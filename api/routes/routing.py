@@ -16,6 +16,7 @@ router = APIRouter(tags=["routes"])
 
 @router.post(
     "/routes",
+    operation_id="planRoutes",
     response_model=RoutingResult,
     summary="Route the own fleet",
     description="Solved synchronously; the request's time limit is capped by the server "

@@ -1,9 +1,14 @@
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from shipopt.api import ApiSettings, create_app
+from shipopt.api.config import hash_key
 from shipopt.api.store import JobStore
 
 POSTGRES_URL = os.environ.get("SHIPOPT_TEST_POSTGRES_URL")
@@ -59,3 +64,34 @@ def plan_payload(tmp_path: Path, n_orders: int, seed: int = 1) -> dict[str, obje
         "boxes": TEST_BOXES,
         "strategy": "cheapest",
     }
+
+
+KEY = "sk_test_one"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def settings(tmp_path: Path, **kw: Any) -> ApiSettings:
+    base: dict[str, Any] = {
+        "api_key_hashes": [hash_key(KEY), hash_key("sk_test_two")],
+        "database_url": f"sqlite:///{tmp_path / 'jobs.db'}",
+        "job_lease_seconds": 3,
+    }
+    return ApiSettings(**{**base, **kw})
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings(tmp_path)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def wait_for(
+    c: TestClient, job_id: str, states: tuple[str, ...], seconds: float = 60
+) -> dict[str, Any]:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        body: dict[str, Any] = c.get(f"/v1/plans/{job_id}", headers=AUTH).json()
+        if body["status"] in states:
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} never reached {states}: {body}")

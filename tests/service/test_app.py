@@ -13,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shipopt.api import ApiSettings, create_app, examples
-from shipopt.api.config import hash_key
 from shipopt.api.store import JobStore
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.quote import QuoteRequest
@@ -21,38 +20,9 @@ from shipopt.errors import InputError
 from shipopt.packing.checker import check_pack_result
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.quote import quote
-from tests.service.conftest import plan_payload
+from tests.service.conftest import AUTH, KEY, plan_payload, settings, wait_for
 
-KEY = "sk_test_one"
-AUTH = {"Authorization": f"Bearer {KEY}"}
 PROBLEM = "application/problem+json"
-
-
-def settings(tmp_path: Path, **kw: Any) -> ApiSettings:
-    base: dict[str, Any] = {
-        "api_key_hashes": [hash_key(KEY), hash_key("sk_test_two")],
-        "database_url": f"sqlite:///{tmp_path / 'jobs.db'}",
-        "job_lease_seconds": 3,
-    }
-    return ApiSettings(**{**base, **kw})
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(settings(tmp_path)), raise_server_exceptions=False) as c:
-        yield c
-
-
-def wait_for(
-    c: TestClient, job_id: str, states: tuple[str, ...], seconds: float = 60
-) -> dict[str, Any]:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        body: dict[str, Any] = c.get(f"/v1/plans/{job_id}", headers=AUTH).json()
-        if body["status"] in states:
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} never reached {states}: {body}")
 
 
 def test_quote_matches_the_library(client: TestClient) -> None:
@@ -128,7 +98,7 @@ def protected_routes(client: TestClient) -> list[tuple[str, str]]:
 
 def test_every_v1_route_needs_a_valid_key(client: TestClient) -> None:
     routes = protected_routes(client)
-    assert len(routes) == 8
+    assert len(routes) == 9
     for method, path in routes:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {KEY}"}):
             r = client.request(method, path, headers=headers, json={})
@@ -353,7 +323,7 @@ def test_running_job_cancels(tmp_path: Path) -> None:
 def test_405_names_the_allowed_methods(client: TestClient) -> None:
     for path, allowed in (
         ("/v1/quotes", "POST"),
-        ("/v1/plans", "POST"),
+        ("/v1/plans", "GET, POST"),
         ("/v1/plans/abc", "DELETE, GET"),
         ("/healthz", "GET"),
     ):
