@@ -45,6 +45,9 @@ class ApiSettings(Settings):
     max_parcels: int = Field(default=100, ge=1)
     max_units: int = Field(default=500, ge=1, description="Item units per quote or pack.")
     max_stops: int = Field(default=1000, ge=1)
+    max_batch_quotes: int = Field(
+        default=10_000, ge=1, description="Shipments per POST /v1/quotes/batch."
+    )
     max_orders: int = Field(default=20_000, ge=1, description="Orders per plan job.")
     max_solver_seconds: float = Field(default=10.0, gt=0)
     job_threads: int = Field(default=1, ge=0, le=64, description="Plan jobs run at once.")

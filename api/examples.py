@@ -44,6 +44,18 @@ QUOTE_ITEMS: dict[str, Any] = {
     "constraints": {"deliver_by": "2026-12-04"},
     "policy": "best_value",
 }
+QUOTE_BATCH: dict[str, Any] = {
+    "ship_at": "2026-12-01T10:30:00",
+    "policy": "cheapest",
+    "shipments": [
+        {**_ADDRESSES, "parcel": {"dimensions": "12x10x6 in", "weight": "3 lb"}},
+        {
+            "origin": {"postal_code": "60601"},
+            "destination": {"postal_code": "10001"},
+            "parcel": {"dimensions": "20x16x12 in", "weight": "22 lb"},
+        },
+    ],
+}
 PACK: dict[str, Any] = {"items": _ITEMS, "boxes": _BOXES, "options": {"time_limit": 0.5}}
 ROUTES: dict[str, Any] = {
     "depots": [{"id": "CHI", "place": {"postal_code": "60607"}}],

@@ -12,8 +12,10 @@ from fastapi import FastAPI
 from shipopt.api import examples
 from shipopt.api.jobs import execute_plan
 from shipopt.api.problems import TITLES
+from shipopt.api.routes.quotes import quote_batch
 from shipopt.api.routes.services import service_info
 from shipopt.api.schemas import (
+    BatchQuoteRequest,
     FieldProblem,
     Health,
     PlanJob,
@@ -100,9 +102,11 @@ def success_examples(app: FastAPI) -> dict[str, Any]:
     ctx, settings = app.state.ctx, app.state.settings
     route = RoutingRequest.model_validate({**examples.ROUTES, "time_limit": 0.3})
     plan = json.loads(execute_plan(json.dumps(examples.PLAN), ctx, settings))
+    batch = BatchQuoteRequest.model_validate(examples.QUOTE_BATCH)
     services = [_dump(service_info(s)) for s in ctx.registry.services()[:2]]
     return {
         "createQuote": _dump(quote(QuoteRequest.model_validate(examples.QUOTE), ctx, NOW)),
+        "createQuoteBatch": _dump(quote_batch(batch, ctx)),
         "packItems": _dump(cartonize(PackRequest.model_validate(examples.PACK))),
         "planRoutes": _dump(plan_routes(route, ctx.directory)),
         "createPlan": _dump(_QUEUED),

@@ -70,7 +70,8 @@ def field_problem(where: str, loc: list[Any], detail: str, code: str | None = No
     return FieldProblem(field=where, pointer=_pointer(loc), detail=detail, code=code)
 
 
-def _from_problem(p: Problem) -> FieldProblem:
+def field_from_problem(p: Problem) -> FieldProblem:
+    """A library problem as a field error (its ``where`` as dotted path and pointer)."""
     loc: list[Any] = []
     for part in p.where.replace("]", "").replace("[", ".").split("."):
         if part:
@@ -89,7 +90,7 @@ def _summary(errors: list[FieldProblem]) -> str:
 
 
 def input_error_response(exc: InputError, request: Request | None = None) -> JSONResponse:
-    errors = [_from_problem(p) for p in exc.problems]
+    errors = [field_from_problem(p) for p in exc.problems]
     detail = str(exc) if len(errors) <= 5 else _summary(errors)
     return problem_response(422, detail, errors, "invalid-input", listed=_listed(request))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from shipopt.domain.batch import Order, Sku, Warehouse
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import Plan, PlanOptions, PlanSummary
+from shipopt.domain.quote_batch import BatchRate
+from shipopt.domain.shipment import ShipTime
 
 
 class FieldProblem(BaseModel):
@@ -104,6 +106,47 @@ class PlanResult(BaseModel):
     problems: list[InputRowProblem] = Field(
         default=[], description="Input rows that name no order (an order's own are in the plan)."
     )
+
+
+class BatchQuoteRequest(BaseModel):
+    """Many one-parcel shipments priced at once on the parcel services (the numpy path)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shipments: list[dict[str, Any]] = Field(
+        min_length=1,
+        description="Each a BatchShipment: origin, destination (addresses by ZIP) and parcel. "
+        "One that is invalid gets its own errors in the answer; the others are priced.",
+    )
+    ship_at: ShipTime | None = Field(
+        default=None,
+        description="When every shipment is ready (ISO 8601; without an offset, each origin's "
+        "local time; default: now).",
+    )
+    policy: Literal["cheapest", "fastest"] = "cheapest"
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    include_rates: StrictBool = Field(default=False, description="Every rate, not only the choice.")
+
+    @field_validator("ship_at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("must be an ISO 8601 date-time string")
+        return value
+
+
+class BatchQuoteResult(BaseModel):
+    index: int = Field(description="The shipment's position in the request.")
+    choice: BatchRate | None = None
+    rates: list[BatchRate] = []
+    reason: str | None = Field(default=None, description="Why there is no choice.")
+    errors: list[FieldProblem] = Field(
+        default=[], description="Why this shipment was not priced (an invalid shipment)."
+    )
+
+
+class BatchQuoteResponse(BaseModel):
+    results: list[BatchQuoteResult] = Field(description="One per shipment, in request order.")
 
 
 class ServiceInfo(BaseModel):

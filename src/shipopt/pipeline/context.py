@@ -8,7 +8,7 @@ from pathlib import Path
 from shipopt.geo import ZipDirectory, default_zip_directory
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rules import ParcelRuleBook
-from shipopt.zones import ZoneResolver
+from shipopt.zones import ZoneArrays, ZoneResolver
 
 
 @dataclass
@@ -20,9 +20,18 @@ class QuoteContext:
     zones: ZoneResolver = field(init=False)
     rules: ParcelRuleBook = field(init=False)
 
+    _zone_arrays: ZoneArrays | None = field(init=False, default=None)
+
     def __post_init__(self) -> None:
         self.zones = ZoneResolver(self.directory)
         self.rules = ParcelRuleBook(self.registry.services())
+
+    @property
+    def zone_arrays(self) -> ZoneArrays:
+        """The numpy zone resolver (built on first use)."""
+        if self._zone_arrays is None:
+            self._zone_arrays = ZoneArrays(self.directory)
+        return self._zone_arrays
 
     @classmethod
     def from_directory(cls, rate_tables: Path) -> QuoteContext:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shipopt.calendar import local_time, zone_info
+from shipopt.domain.address import Address
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
 from shipopt.geo import ZipDirectory, ZipPoint
@@ -24,38 +25,33 @@ class Lane:
 
 def resolve_lane(shipment: Shipment, directory: ZipDirectory, now: datetime) -> Lane:
     """Both addresses as ZIP points; the ready time in the origin's time zone."""
-    points = []
-    for name in ("origin", "destination"):
-        address = getattr(shipment, name)
-        where = f"shipment.{name}"
-        if address.country not in SUPPORTED_COUNTRIES:
-            raise InputError(
-                Problem(
-                    f"{where}.country", f"country {address.country!r} is not supported (US only)"
-                )
-            )
-        point = directory.resolve(address.postal_code, f"{where}.postal_code")
-        if address.state is not None and address.state != point.state:
-            raise InputError(
-                Problem(
-                    f"{where}.state",
-                    f"ZIP {point.zip5} is in {point.state}, not {address.state}",
-                )
-            )
-        if address.coordinates is not None:
-            point = ZipPoint(
-                point.zip5,
-                address.coordinates.lat,
-                address.coordinates.lon,
-                point.state,
-                point.timezone,
-                False,
-            )
-        points.append(point)
-    origin, dest = points
+    origin = resolve_point(shipment.origin, "shipment.origin", directory)
+    dest = resolve_point(shipment.destination, "shipment.destination", directory)
+    return Lane(origin, dest, ready_at(origin, shipment.ship_at or now))
+
+
+def resolve_point(address: Address, where: str, directory: ZipDirectory) -> ZipPoint:
+    """A US address as its ZIP point (its own coordinates when given); an InputError naming
+    ``where`` for another country, an unknown ZIP, or a state the ZIP is not in."""
+    if address.country not in SUPPORTED_COUNTRIES:
+        raise InputError(
+            Problem(f"{where}.country", f"country {address.country!r} is not supported (US only)")
+        )
+    point = directory.resolve(address.postal_code, f"{where}.postal_code")
+    if address.state is not None and address.state != point.state:
+        raise InputError(
+            Problem(f"{where}.state", f"ZIP {point.zip5} is in {point.state}, not {address.state}")
+        )
+    if address.coordinates is not None:
+        c = address.coordinates
+        point = ZipPoint(point.zip5, c.lat, c.lon, point.state, point.timezone, False)
+    return point
+
+
+def ready_at(origin: ZipPoint, ship_at: datetime) -> datetime:
+    """``ship_at`` in the origin's time zone (a naive time is read there)."""
     tz = zone_info(origin.timezone or "America/New_York", "shipment.origin.postal_code")
-    ready = local_time(shipment.ship_at or now, tz)
-    return Lane(origin, dest, ready)
+    return local_time(ship_at, tz)
 
 
 def coverage_problem(service: Service, lane: Lane) -> str | None:
