@@ -14,10 +14,11 @@ from starlette.routing import Route, compile_path
 
 from shipopt.api.config import ApiSettings
 from shipopt.api.jobs import JobRunner
+from shipopt.api.observe import Metrics, Observe
 from shipopt.api.openapi import openapi_builder
 from shipopt.api.problems import install, responses
 from shipopt.api.routes import health, packing, plans, quotes, routing, services
-from shipopt.api.security import BodyLimit, KeyGate
+from shipopt.api.security import BodyLimit, KeyGate, RateLimiter
 from shipopt.api.store import JobStore, StoreError
 from shipopt.errors import InputError, Problem
 from shipopt.pipeline.context import QuoteContext
@@ -64,6 +65,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         store,
         runner,
     )
+    app.state.metrics = Metrics(store, ctx)
     install(app)
     _middleware(app, settings)
     v1 = APIRouter(prefix="/v1", responses=responses(400, 401, 413, 422))
@@ -82,6 +84,12 @@ def create_app(settings: ApiSettings) -> FastAPI:
         for prefix, route in mounted
         if isinstance(route, APIRoute | Route)
     ]
+    # each path's route template, for the request log and metrics (FastAPI nests routers)
+    app.state.route_templates = [
+        (compile_path(prefix + route.path)[0], prefix + route.path)
+        for prefix, route in mounted
+        if isinstance(route, APIRoute | Route)
+    ]
     return app
 
 
@@ -89,12 +97,20 @@ def _middleware(app: FastAPI, settings: ApiSettings) -> None:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     # added after (so it runs before) the body limit: a keyless request is refused before its
     # body is read; CORS, added last, wraps both so that refusals carry its headers
-    app.add_middleware(KeyGate, hashes=settings.api_key_hashes, insecure=settings.insecure_dev)
+    limiter = RateLimiter(
+        settings.rate_limit_per_second,
+        settings.rate_limit_burst,
+        {h[:16]: rate for h, rate in settings.key_rate_limits.items()},
+    )
+    app.add_middleware(
+        KeyGate, hashes=settings.api_key_hashes, insecure=settings.insecure_dev, limiter=limiter
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-            expose_headers=["Location"],
+            expose_headers=["Location", "Retry-After", "X-Request-ID"],
         )
+    app.add_middleware(Observe, metrics=app.state.metrics)  # outermost: times every answer

@@ -7,7 +7,7 @@ import re
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -69,6 +69,18 @@ class ApiSettings(Settings):
         description="A connection whose request (headers and body) is not in within this many "
         "seconds of its first byte is closed.",
     )
+    rate_limit_per_second: float | None = Field(
+        default=None, gt=0, description="Requests a second per API key (null: no limit)."
+    )
+    rate_limit_burst: int | None = Field(
+        default=None, ge=1, description="Requests a key may make at once (default: the rate)."
+    )
+    key_rate_limits: dict[str, float] = Field(
+        default={}, description="Requests a second for named keys: their SHA-256 hash -> rate."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="shipopt serve's logs: JSON lines or plain text."
+    )
     max_listed_errors: int = Field(
         default=50, ge=1, le=10_000, description="Field errors listed in one 422 answer."
     )
@@ -79,6 +91,16 @@ class ApiSettings(Settings):
         for k, h in enumerate(value):
             if not _SHA256.match(h):
                 raise ValueError(f"entry {k} is not a lowercase hex SHA-256 (64 characters)")
+        return value
+
+    @field_validator("key_rate_limits")
+    @classmethod
+    def _key_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for h, rate in value.items():
+            if not _SHA256.match(h):
+                raise ValueError(f"key {h[:20]!r} is not a lowercase hex SHA-256 (64 characters)")
+            if not rate > 0:
+                raise ValueError(f"the rate of {h[:12]}... must be above 0")
         return value
 
     @classmethod

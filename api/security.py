@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import math
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,13 +28,43 @@ def owner_of(header: str, hashes: list[str], insecure: bool) -> str | None:
     return DEV_OWNER if insecure else None
 
 
-class KeyGate:
-    """401 for a /v1 request without a valid key, before anything reads or parses its body."""
+class RateLimiter:
+    """A token bucket per key owner: ``rate`` requests a second on average, bursts of
+    ``burst`` (at least one second of the rate); ``rates`` overrides the rate by owner id.
+    Per server process."""
 
-    def __init__(self, app: ASGIApp, hashes: list[str], insecure: bool) -> None:
+    def __init__(self, rate: float | None, burst: int | None, rates: dict[str, float]) -> None:
+        self.rate, self.rates = rate, rates
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}  # owner -> (tokens, at)
+
+    def wait(self, owner: str, now: float | None = None) -> float:
+        """0 when ``owner`` may go now (a token is taken), else the seconds until it may."""
+        rate = self.rates.get(owner, self.rate)
+        if rate is None:
+            return 0.0
+        burst = float(max(self.burst or 1, math.ceil(rate)))  # at least a second of the rate
+        now = time.monotonic() if now is None else now
+        tokens, at = self._buckets.get(owner, (burst, now))
+        tokens = min(burst, tokens + (now - at) * rate)
+        if tokens >= 1:
+            self._buckets[owner] = (tokens - 1, now)
+            return 0.0
+        self._buckets[owner] = (tokens, now)
+        return (1 - tokens) / rate
+
+
+class KeyGate:
+    """401 for a /v1 request without a valid key, before anything reads or parses its body;
+    429 with Retry-After for a key over its rate."""
+
+    def __init__(
+        self, app: ASGIApp, hashes: list[str], insecure: bool, limiter: RateLimiter | None = None
+    ) -> None:
         self.app = app
         self.hashes = hashes
         self.insecure = insecure
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -54,6 +86,17 @@ class KeyGate:
             await refuse(scope, receive, send)
             return
         scope.setdefault("state", {})["owner"] = who
+        wait = self.limiter.wait(who) if self.limiter is not None else 0.0
+        if wait > 0:
+            retry = max(1, math.ceil(wait))
+            refuse = problem_response(
+                429,
+                f"over this key's request rate; retry after {retry} s",
+                kind="rate-limited",
+                headers={"Retry-After": str(retry)},
+            )
+            await refuse(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

@@ -145,6 +145,11 @@ class JobStore:
     def ping(self) -> None:
         self._run("SELECT 1", {})
 
+    def count(self, status: Status) -> int:
+        """How many jobs (of every owner) are in ``status``."""
+        rows = self._run("SELECT COUNT(*) FROM plan_jobs WHERE status = :s", {"s": status})
+        return int(rows[0][0])
+
     def submit(
         self, owner: str, idempotency_key: str | None, request_hash: str, payload: str
     ) -> tuple[JobRow, bool, str]:

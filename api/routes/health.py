@@ -1,11 +1,11 @@
-"""``/healthz`` and ``/readyz``: no key needed."""
+"""``/healthz``, ``/readyz`` and ``/metrics``: no key needed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from shipopt.api.deps import Context, Runner, Store
 from shipopt.api.schemas import Health, Readiness
@@ -44,3 +44,17 @@ def readyz(ctx: Context, store: Store, runner: Runner) -> Any:
     ok = ok and alive
     body = Readiness(status="ready" if ok else "not ready", checks=checks)
     return JSONResponse(body.model_dump(), 200 if ok else 503)
+
+
+@router.get(
+    "/metrics",
+    operation_id="getMetrics",
+    openapi_extra={"security": []},
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"example": "shipopt_requests_total{...} 1.0"}}}},
+)
+def metrics(request: Request) -> PlainTextResponse:
+    """Prometheus metrics: requests and latency per route, plan jobs queued and running, the
+    rate-table versions loaded."""
+    body = request.app.state.metrics.text()
+    return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -27,11 +27,14 @@ def load_settings(settings_file: Path | None, **overrides: Any) -> Any:
 def app_from_environment() -> Any:
     """The uvicorn factory for several workers: each process builds its own app."""
     from shipopt.api import create_app
+    from shipopt.api.observe import json_logging
     from shipopt.api.read_timeout import protocol
 
     file = os.environ.get(SETTINGS_ENV)
     settings = load_settings(Path(file) if file else None)
     protocol(settings.read_timeout_seconds)  # this worker's connections
+    if settings.log_format == "json":
+        json_logging()
     return create_app(settings)
 
 
@@ -52,6 +55,7 @@ def serve(
     import uvicorn
 
     from shipopt.api import create_app
+    from shipopt.api.observe import json_logging
     from shipopt.api.read_timeout import protocol
 
     overrides: dict[str, Any] = {"insecure_dev": True} if insecure_dev else {}
@@ -60,8 +64,12 @@ def serve(
         if workers == 1:
             app = create_app(settings)
     http = protocol(settings.read_timeout_seconds)
+    logs: dict[str, Any] = {}
+    if settings.log_format == "json":  # one JSON line per request from the service instead
+        json_logging(log_level)
+        logs = {"access_log": False, "log_config": None}
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, http=http)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, http=http, **logs)
         return
     if settings_file is not None:
         os.environ[SETTINGS_ENV] = str(settings_file.resolve())
@@ -75,6 +83,7 @@ def serve(
         workers=workers,
         log_level=log_level,
         http=http,
+        **logs,
     )
 
 
