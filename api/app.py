@@ -20,6 +20,7 @@ from shipopt.api.problems import install, responses
 from shipopt.api.routes import health, packing, plans, quotes, routing, services
 from shipopt.api.security import BodyLimit, KeyGate, RateLimiter
 from shipopt.api.store import JobStore, StoreError
+from shipopt.api.webhooks import WebhookSender
 from shipopt.errors import InputError, Problem
 from shipopt.pipeline.context import QuoteContext
 
@@ -41,15 +42,18 @@ def create_app(settings: ApiSettings) -> FastAPI:
     except StoreError as exc:
         raise InputError(Problem("database_url", str(exc))) from None
     runner = JobRunner(store, ctx, settings)
+    webhooks = WebhookSender(store, settings, plans.view)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gc.freeze()  # the rate tables and ZIP data live forever: keep them out of GC passes
         runner.start()
+        webhooks.start()
         try:
             yield
         finally:
             runner.stop()
+            webhooks.stop()
             store.close()
 
     app = FastAPIOffline(  # /docs and /redoc from assets in the package: no CDN, works offline

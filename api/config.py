@@ -78,6 +78,20 @@ class ApiSettings(Settings):
     key_rate_limits: dict[str, float] = Field(
         default={}, description="Requests a second for named keys: their SHA-256 hash -> rate."
     )
+    webhook_hosts: list[str] = Field(
+        default=[],
+        description="Hosts (or host:port) a plan job's callback_url may name; empty: none.",
+    )
+    webhook_secrets: dict[str, str] = Field(
+        default={},
+        description="The HMAC secret of each key's webhooks: the key's SHA-256 hash (or 'dev' "
+        "for --insecure-dev) -> secret.",
+    )
+    webhook_max_attempts: int = Field(default=6, ge=1, le=50)
+    webhook_backoff_seconds: float = Field(
+        default=2.0, gt=0, description="Wait before the 2nd attempt; doubled after each."
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     log_format: Literal["json", "text"] = Field(
         default="json", description="shipopt serve's logs: JSON lines or plain text."
     )
@@ -102,6 +116,13 @@ class ApiSettings(Settings):
             if not rate > 0:
                 raise ValueError(f"the rate of {h[:12]}... must be above 0")
         return value
+
+    def webhook_secret_of(self, owner: str) -> str | None:
+        """The webhook secret of a key owner (the first 16 hex of its hash, or 'dev')."""
+        for name, secret in self.webhook_secrets.items():
+            if name == owner or name[:16] == owner:
+                return secret
+        return None
 
     @classmethod
     def from_file(cls, path: Path, **overrides: Any) -> ApiSettings:

@@ -47,6 +47,11 @@ class PlanJobRequest(PlanOptions):
         "request a 422 naming its field; one naming an unknown SKU or ZIP, or an id listed "
         "twice, is reported in the result with its index and reason, and the others planned.",
     )
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="POSTed a signed event when the job finishes (an allowed host only).",
+    )
     skus: list[Sku] = Field(min_length=1, max_length=100_000)
     warehouses: list[Warehouse] = Field(min_length=1, max_length=200)
     boxes: list[BoxType] = Field(min_length=1, max_length=200)
@@ -74,6 +79,18 @@ class PlanJobRequest(PlanOptions):
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
+class WebhookAttempt(BaseModel):
+    at: str
+    status: int | None = Field(default=None, description="The receiver's HTTP status.")
+    error: str | None = Field(default=None, description="Why no answer came (refused, timeout).")
+    ms: float
+
+
+class WebhookDelivery(BaseModel):
+    state: Literal["pending", "delivered", "failed"]
+    attempts: list[WebhookAttempt]
+
+
 class PlanJob(BaseModel):
     id: str
     status: JobStatusName
@@ -84,6 +101,10 @@ class PlanJob(BaseModel):
     created_at: str
     updated_at: str
     result_url: str | None = None
+    callback_url: str | None = None
+    webhook: WebhookDelivery | None = Field(
+        default=None, description="The completion event's delivery, once the job finished."
+    )
 
 
 class PlanJobPage(BaseModel):

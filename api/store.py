@@ -39,9 +39,16 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS plan_jobs_status ON plan_jobs (status, created_at)",
     "CREATE INDEX IF NOT EXISTS plan_jobs_owner ON plan_jobs (owner, created_at, id)",
 )
+# columns added after the first release: created on an older database at start
+_ADDED = {
+    "callback_url": "TEXT",
+    "webhook_state": "TEXT",  # pending, delivered or failed; NULL: no callback or not finished
+    "webhook_attempts": "TEXT",  # JSON list of {at, status | error, ms}
+    "webhook_next_at": "DOUBLE PRECISION",
+}
 _COLUMNS = (
     "id, owner, status, progress, attempts, cancel_requested, error, created_at, updated_at, "
-    "heartbeat_at"
+    "heartbeat_at, callback_url, webhook_state, webhook_attempts"
 )
 
 
@@ -57,6 +64,9 @@ class JobRow:
     created_at: float
     updated_at: float
     heartbeat_at: float | None
+    callback_url: str | None = None
+    webhook_state: str | None = None
+    webhook_attempts: str | None = None  # JSON
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,20 @@ class JobStore:
         self._conn: Any = self._connect()
         for statement in _SCHEMA:
             self._run(statement, {})
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        if self.dialect == "sqlite":
+            rows = self._run("SELECT name FROM pragma_table_info('plan_jobs')", {})
+        else:
+            rows = self._run(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'plan_jobs'",
+                {},
+            )
+        have = {r[0] for r in rows}
+        for name, kind in _ADDED.items():
+            if name not in have:
+                self._run(f"ALTER TABLE plan_jobs ADD COLUMN {name} {kind}", {})
 
     def _connect(self) -> Any:
         if self.dialect == "sqlite":
@@ -151,7 +175,12 @@ class JobStore:
         return int(rows[0][0])
 
     def submit(
-        self, owner: str, idempotency_key: str | None, request_hash: str, payload: str
+        self,
+        owner: str,
+        idempotency_key: str | None,
+        request_hash: str,
+        payload: str,
+        callback_url: str | None = None,
     ) -> tuple[JobRow, bool, str]:
         """Queue a job; with an idempotency key already used by this owner, the existing job.
         Returns (job, created, the stored request hash)."""
@@ -160,9 +189,10 @@ class JobStore:
         idem = idempotency_key if idempotency_key is not None else f"job:{job_id}"
         self._run(
             "INSERT INTO plan_jobs (id, owner, idem, request_hash, status, input, created_at, "
-            "updated_at) VALUES (:id, :owner, :idem, :hash, 'queued', :input, :now, :now) "
-            "ON CONFLICT (owner, idem) DO NOTHING",
+            "updated_at, callback_url) VALUES (:id, :owner, :idem, :hash, 'queued', :input, "
+            ":now, :now, :callback) ON CONFLICT (owner, idem) DO NOTHING",
             {
+                "callback": callback_url,
                 "id": job_id,
                 "owner": owner,
                 "idem": idem,
@@ -324,4 +354,7 @@ def _job(row: tuple[Any, ...]) -> JobRow:
         created_at=float(row[7]),
         updated_at=float(row[8]),
         heartbeat_at=None if row[9] is None else float(row[9]),
+        callback_url=row[10],
+        webhook_state=row[11],
+        webhook_attempts=row[12],
     )

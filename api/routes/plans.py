@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -12,8 +13,16 @@ from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
 from shipopt.api import examples
 from shipopt.api.deps import Owner, Settings, Store, within
 from shipopt.api.problems import responses
-from shipopt.api.schemas import JobStatusName, PlanJob, PlanJobPage, PlanJobRequest, PlanResult
+from shipopt.api.schemas import (
+    JobStatusName,
+    PlanJob,
+    PlanJobPage,
+    PlanJobRequest,
+    PlanResult,
+    WebhookDelivery,
+)
 from shipopt.api.store import JobRow, JobStore
+from shipopt.api.webhooks import check_callback
 from shipopt.errors import InputError, Problem
 
 router = APIRouter(tags=["plans"])
@@ -23,7 +32,8 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds")
 
 
-def _view(job: JobRow) -> PlanJob:
+def view(job: JobRow) -> PlanJob:
+    """A job as the API shows it."""
     return PlanJob(
         id=job.id,
         status=job.status,
@@ -34,6 +44,13 @@ def _view(job: JobRow) -> PlanJob:
         created_at=_iso(job.created_at),
         updated_at=_iso(job.updated_at),
         result_url=f"/v1/plans/{job.id}/result" if job.status == "succeeded" else None,
+        callback_url=job.callback_url,
+        webhook=None
+        if job.webhook_state is None
+        else WebhookDelivery(
+            state=job.webhook_state,
+            attempts=json.loads(job.webhook_attempts or "[]"),
+        ),
     )
 
 
@@ -66,15 +83,19 @@ def post_plan(
     ] = None,
 ) -> PlanJob:
     within("orders", len(request.orders), settings.max_orders, "orders")
+    if request.callback_url is not None:
+        check_callback(
+            request.callback_url, settings.webhook_hosts, settings.webhook_secret_of(who)
+        )
     payload = request.model_dump_json()
     digest = hashlib.sha256(payload.encode()).hexdigest()
-    job, _, stored_hash = store.submit(who, idempotency_key, digest, payload)
+    job, _, stored_hash = store.submit(who, idempotency_key, digest, payload, request.callback_url)
     if stored_hash != digest:
         raise InputError(
             Problem("Idempotency-Key", "this key was already used for a different request body")
         )
     response.headers["Location"] = f"/v1/plans/{job.id}"
-    return _view(job)
+    return view(job)
 
 
 def _cursor(job: JobRow) -> str:
@@ -111,7 +132,7 @@ def list_plans(
     more = len(jobs) > limit
     jobs = jobs[:limit]
     return PlanJobPage(
-        jobs=[_view(j) for j in jobs], next_cursor=_cursor(jobs[-1]) if more else None
+        jobs=[view(j) for j in jobs], next_cursor=_cursor(jobs[-1]) if more else None
     )
 
 
@@ -120,7 +141,7 @@ def list_plans(
 )
 def get_plan(who: Owner, store: Store, job_id: str) -> PlanJob:
     """A job's status and progress."""
-    return _view(_own(store, job_id, who))
+    return view(_own(store, job_id, who))
 
 
 @router.get(
@@ -150,4 +171,4 @@ def cancel_plan(who: Owner, store: Store, job_id: str) -> PlanJob:
     if job.status in ("succeeded", "failed", "cancelled"):
         raise HTTPException(409, f"job {job_id} is already {job.status}")
     store.cancel(job_id)
-    return _view(_own(store, job_id, who))
+    return view(_own(store, job_id, who))

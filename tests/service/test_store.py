@@ -2,6 +2,7 @@
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,22 @@ def test_purge_deletes_only_old_finished_jobs(store: JobStore) -> None:
     assert store.purge(0.01) == 1
     assert store.get(done.id) is None
     assert store.get(running.id) is not None and store.get(queued.id) is not None
+
+
+def test_an_older_database_gains_the_webhook_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:  # the first release's table
+        conn.execute(
+            "CREATE TABLE plan_jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, idem TEXT NOT NULL, "
+            "request_hash TEXT NOT NULL, status TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL "
+            "DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, cancel_requested INTEGER NOT NULL "
+            "DEFAULT 0, error TEXT, input TEXT NOT NULL, result TEXT, worker TEXT, created_at "
+            "DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, heartbeat_at "
+            "DOUBLE PRECISION)"
+        )
+    store = JobStore(f"sqlite:///{path}")
+    job, created, _ = store.submit("o", None, "h", "{}", "http://127.0.0.1/x")
+    assert created and store.get(job.id) == job and job.callback_url == "http://127.0.0.1/x"
+    store.close()
