@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from shipopt.client import ShipoptClient
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths")
@@ -117,6 +118,9 @@ def test_serve_answers_from_an_empty_folder(installed: Path, tmp_path: Path) -> 
         assert "services" in r.json()["checks"]["rate_tables"]
         docs = httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5)
         assert docs.status_code == 200
+        with ShipoptClient(f"http://127.0.0.1:{port}", timeout=10) as api:
+            assert api.health().status == "ok"
+            assert len(api.services()) > 5  # --insecure-dev: no key needed
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
