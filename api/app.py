@@ -94,6 +94,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         for prefix, route in mounted
         if isinstance(route, APIRoute | Route)
     ]
+    app.state.exact_routes = {t: t for _, t in app.state.route_templates if "{" not in t}
     return app
 
 

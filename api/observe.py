@@ -76,6 +76,21 @@ class Metrics:
         for s in ctx.registry.services():
             tables.labels(s.key, s.spec.version, s.spec.effective_from.isoformat()).set(1)
 
+        self._counted: dict[tuple[str, str, str], Any] = {}
+        self._timed: dict[tuple[str, str], Any] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """One answered request (children of the labelled metrics kept: no lookup per call)."""
+        key = (method, route, str(status))
+        counter = self._counted.get(key)
+        if counter is None:
+            counter = self._counted[key] = self.requests.labels(*key)
+        counter.inc()
+        timer = self._timed.get(key[:2])
+        if timer is None:
+            timer = self._timed[key[:2]] = self.latency.labels(method, route)
+        timer.observe(seconds)
+
     def text(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -115,27 +130,32 @@ class Observe:
             seconds = time.perf_counter() - started
             template = _template(scope)
             method = str(scope.get("method", ""))
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(seconds)
-            log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": method,
-                    "path": scope.get("path", ""),
-                    "route": template,
-                    "status": status,
-                    "ms": round(seconds * 1000, 3),
-                    "owner": scope.get("state", {}).get("owner"),
-                },
-            )
+            self.metrics.observe(method, template, status, seconds)
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "method": method,
+                        "path": scope.get("path", ""),
+                        "route": template,
+                        "status": status,
+                        "ms": round(seconds * 1000, 3),
+                        "owner": scope.get("state", {}).get("owner"),
+                    },
+                )
 
 
 def _template(scope: Scope) -> str:
-    """The route template the request's path matched (``unmatched`` for none): bounded labels."""
+    """The route template the request's path matched (``unmatched`` for none): bounded labels.
+    A path without parameters is one dictionary lookup."""
     path = str(scope.get("path", ""))
-    app = scope.get("app")
-    for regex, template in getattr(getattr(app, "state", None), "route_templates", ()):
-        if regex.match(path):
+    state = getattr(scope.get("app"), "state", None)
+    exact: dict[str, str] = getattr(state, "exact_routes", {})
+    found = exact.get(path)
+    if found is not None:
+        return found
+    for regex, template in getattr(state, "route_templates", ()):
+        if "{" in template and regex.match(path):
             return str(template)
     return "unmatched"
