@@ -27,6 +27,8 @@ def test_request_ids_and_one_json_log_line(
         made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert given.headers["x-request-id"] == "abc-123"
     assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    again = client.get("/healthz").headers["x-request-id"]
+    assert again != made.headers["x-request-id"] and again[:12] == made.headers["x-request-id"][:12]
     lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.msg == "request"]
     quote = next(x for x in lines if x["request_id"] == "abc-123")
     assert quote["route"] == "/v1/quotes" and quote["status"] == 200 and quote["method"] == "POST"
