@@ -107,8 +107,16 @@ class JobStore:
             )
         have = {r[0] for r in rows}
         for name, kind in _ADDED.items():
-            if name not in have:
+            if name in have:
+                continue
+            if self.dialect == "postgres":
+                self._run(f"ALTER TABLE plan_jobs ADD COLUMN IF NOT EXISTS {name} {kind}", {})
+                continue
+            try:
                 self._run(f"ALTER TABLE plan_jobs ADD COLUMN {name} {kind}", {})
+            except StoreError as exc:  # another server process added it a moment ago
+                if "duplicate column" not in str(exc):
+                    raise
 
     def _connect(self) -> Any:
         if self.dialect == "sqlite":

@@ -148,3 +148,24 @@ def test_an_older_database_gains_the_webhook_columns(tmp_path: Path) -> None:
     job, created, _ = store.submit("o", None, "h", "{}", "http://127.0.0.1/x")
     assert created and store.get(job.id) == job and job.callback_url == "http://127.0.0.1/x"
     store.close()
+
+
+def test_servers_starting_together_add_the_columns_once(tmp_path: Path) -> None:
+    """Two server processes opening a new database at once (uvicorn --workers 2)."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    errors: list[Exception] = []
+    barrier = threading.Barrier(4)
+
+    def open_store() -> None:
+        barrier.wait()
+        try:
+            JobStore(url).close()
+        except Exception as exc:  # a failed start is what this test is about
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
