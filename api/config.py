@@ -92,6 +92,9 @@ class ApiSettings(Settings):
         default=2.0, gt=0, description="Wait before the 2nd attempt; doubled after each."
     )
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
+        default="info", description="Log level (info logs one line per request)."
+    )
     log_format: Literal["json", "text"] = Field(
         default="json", description="shipopt serve's logs: JSON lines or plain text."
     )

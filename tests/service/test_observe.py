@@ -80,3 +80,24 @@ def test_per_key_rates_are_checked_hashes() -> None:
 
     with pytest.raises(InputError, match="key_rate_limits"):
         ApiSettings.build(insecure_dev=True, key_rate_limits={"nothex": 5})
+
+
+def test_each_worker_logs_at_the_level_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn --workers N builds each worker's app from the environment: its log level too (a
+    worker that logged every request at info slowed the quote benchmark)."""
+    from shipopt.cli.serve import app_from_environment
+
+    monkeypatch.setenv("SHIPOPT_INSECURE_DEV", "true")
+    monkeypatch.setenv("SHIPOPT_DATABASE_URL", f"sqlite:///{tmp_path / 'w.db'}")
+    monkeypatch.setenv("SHIPOPT_LOG_LEVEL", "warning")
+    monkeypatch.delenv("SHIPOPT_SETTINGS_FILE", raising=False)
+    try:
+        app_from_environment()
+        assert not logging.getLogger("shipopt.api.requests").isEnabledFor(logging.INFO)
+    finally:
+        root = logging.getLogger("shipopt")
+        root.handlers[:] = []
+        root.setLevel(logging.NOTSET)
+        root.propagate = True

@@ -34,7 +34,7 @@ def app_from_environment() -> Any:
     settings = load_settings(Path(file) if file else None)
     protocol(settings.read_timeout_seconds)  # this worker's connections
     if settings.log_format == "json":
-        json_logging()
+        json_logging(settings.log_level)
     return create_app(settings)
 
 
@@ -49,7 +49,9 @@ def serve(
     insecure_dev: Annotated[
         bool, typer.Option("--insecure-dev", help="Serve without API keys (development only).")
     ] = False,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    log_level: Annotated[
+        str | None, typer.Option(help="Log level (default: the log_level setting, info).")
+    ] = None,
 ) -> None:
     """Serve the HTTP API (quotes, pack, routes, plan jobs) with uvicorn."""
     import uvicorn
@@ -59,6 +61,8 @@ def serve(
     from shipopt.api.read_timeout import protocol
 
     overrides: dict[str, Any] = {"insecure_dev": True} if insecure_dev else {}
+    if log_level is not None:
+        overrides["log_level"] = log_level
     with user_errors("settings"):
         settings = load_settings(settings_file, **overrides)
         if workers == 1:
@@ -66,22 +70,23 @@ def serve(
     http = protocol(settings.read_timeout_seconds)
     logs: dict[str, Any] = {}
     if settings.log_format == "json":  # one JSON line per request from the service instead
-        json_logging(log_level)
+        json_logging(settings.log_level)
         logs = {"access_log": False, "log_config": None}
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, http=http, **logs)
+        uvicorn.run(app, host=host, port=port, log_level=settings.log_level, http=http, **logs)
         return
     if settings_file is not None:
         os.environ[SETTINGS_ENV] = str(settings_file.resolve())
     if insecure_dev:
         os.environ["SHIPOPT_INSECURE_DEV"] = "true"
+    os.environ["SHIPOPT_LOG_LEVEL"] = settings.log_level  # each worker reads its settings
     uvicorn.run(
         "shipopt.cli.serve:app_from_environment",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        log_level=log_level,
+        log_level=settings.log_level,
         http=http,
         **logs,
     )
