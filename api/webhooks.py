@@ -61,11 +61,15 @@ class WebhookStore:
         self.store = store
 
     def mark_finished(self) -> int:
-        """Finished jobs with a callback and no delivery yet get one, due now."""
+        """Finished jobs with a callback and no delivery yet get one, due now (a read first:
+        the usual answer, none, writes nothing)."""
+        finished = "callback_url IS NOT NULL AND webhook_state IS NULL AND status IN " \
+            "('succeeded', 'failed', 'cancelled')"  # fmt: skip
+        if not self.store._run(f"SELECT id FROM plan_jobs WHERE {finished} LIMIT 1", {}):
+            return 0
         rows = self.store._run(
             "UPDATE plan_jobs SET webhook_state = 'pending', webhook_next_at = :now, "
-            "webhook_attempts = '[]' WHERE callback_url IS NOT NULL AND webhook_state IS NULL "
-            "AND status IN ('succeeded', 'failed', 'cancelled') RETURNING id",
+            f"webhook_attempts = '[]' WHERE {finished} RETURNING id",
             {"now": time.time()},
         )
         return len(rows)
@@ -114,7 +118,7 @@ class WebhookSender:
         self.view = view  # JobRow -> the PlanJob the API shows
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.poll_seconds = 0.2
+        self.poll_seconds = 0.5
 
     def start(self) -> None:
         self._stop.clear()
