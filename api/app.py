@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +20,8 @@ from shipopt.api.jobs import JobRunner
 from shipopt.api.observe import Metrics, Observe
 from shipopt.api.openapi import openapi_builder
 from shipopt.api.problems import install, responses
-from shipopt.api.routes import health, packing, plans, quotes, routing, services
+from shipopt.api.reload import TableReloader
+from shipopt.api.routes import admin, health, packing, plans, quotes, routing, services
 from shipopt.api.security import BodyLimit, KeyGate, RateLimiter
 from shipopt.api.store import JobStore, StoreError
 from shipopt.api.webhooks import WebhookSender
@@ -49,6 +53,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         gc.freeze()  # the rate tables and ZIP data live forever: keep them out of GC passes
         runner.start()
         webhooks.start()
+        _on_sighup(app)
         try:
             yield
         finally:
@@ -70,17 +75,20 @@ def create_app(settings: ApiSettings) -> FastAPI:
         runner,
     )
     app.state.metrics = Metrics(store, ctx)
+    app.state.reloader = TableReloader(app)
     install(app)
     _middleware(app, settings)
     v1 = APIRouter(prefix="/v1", responses=responses(400, 401, 413, 422))
-    for resource in (quotes, packing, routing, plans, services):
+    for resource in (quotes, packing, routing, plans, services, admin):
         v1.include_router(resource.router)
     app.include_router(v1)
     app.include_router(health.router)
     app.openapi = openapi_builder(app)  # type: ignore[method-assign]
     # each path's methods, for the Allow header of a 405 (FastAPI nests included routers)
     mounted = [
-        ("/v1", r) for res in (quotes, packing, routing, plans, services) for r in res.router.routes
+        ("/v1", r)
+        for res in (quotes, packing, routing, plans, services, admin)
+        for r in res.router.routes
     ]
     mounted += [("", r) for r in [*health.router.routes, *app.router.routes]]
     app.state.allow_table = [
@@ -107,9 +115,8 @@ def _middleware(app: FastAPI, settings: ApiSettings) -> None:
         settings.rate_limit_burst,
         {h[:16]: rate for h, rate in settings.key_rate_limits.items()},
     )
-    app.add_middleware(
-        KeyGate, hashes=settings.api_key_hashes, insecure=settings.insecure_dev, limiter=limiter
-    )
+    keys = [*settings.api_key_hashes, *settings.admin_key_hashes]
+    app.add_middleware(KeyGate, hashes=keys, insecure=settings.insecure_dev, limiter=limiter)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -119,3 +126,13 @@ def _middleware(app: FastAPI, settings: ApiSettings) -> None:
             expose_headers=["Location", "Retry-After", "X-Request-ID"],
         )
     app.add_middleware(Observe, metrics=app.state.metrics)  # outermost: times every answer
+
+
+def _on_sighup(app: FastAPI) -> None:
+    """SIGHUP reloads the rate tables (where this event loop may own signals)."""
+    loop = asyncio.get_running_loop()
+    # not the main thread, or no signals here: then the admin route only
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(
+            signal.SIGHUP, lambda: loop.run_in_executor(None, app.state.reloader.reload_logged)
+        )

@@ -39,6 +39,9 @@ class ApiSettings(Settings):
         description="sqlite:///PATH (WAL) or postgresql://user:pass@host/db",
     )
     api_key_hashes: list[str] = Field(default=[], description="SHA-256 (hex) of each API key.")
+    admin_key_hashes: list[str] = Field(
+        default=[], description="SHA-256 (hex) of the keys that may call /v1/admin routes."
+    )
     insecure_dev: bool = Field(default=False, description="No API keys needed (development).")
     cors_origins: list[str] = Field(default=[], description="Allowed origins; empty: CORS off.")
     max_body_bytes: int = Field(default=8_000_000, ge=1024)
@@ -102,7 +105,7 @@ class ApiSettings(Settings):
         default=50, ge=1, le=10_000, description="Field errors listed in one 422 answer."
     )
 
-    @field_validator("api_key_hashes")
+    @field_validator("api_key_hashes", "admin_key_hashes")
     @classmethod
     def _hashes(cls, value: list[str]) -> list[str]:
         for k, h in enumerate(value):

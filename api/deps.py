@@ -41,7 +41,8 @@ async def _owner(request: Request) -> str:
     known = getattr(request.state, "owner", None)
     settings: ApiSettings = request.app.state.settings
     header = request.headers.get("authorization", "")
-    who = known or owner_of(header, settings.api_key_hashes, settings.insecure_dev)
+    keys = [*settings.api_key_hashes, *settings.admin_key_hashes]
+    who = known or owner_of(header, keys, settings.insecure_dev)
     if who is None:
         raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
     return who

@@ -74,12 +74,11 @@ class Metrics:
         queue.set_function(lambda: store.count("queued"))
         running = Gauge("shipopt_plan_jobs_running", "Plan jobs running.", registry=self.registry)
         running.set_function(lambda: store.count("running"))
-        tables = Gauge(
+        self.tables = Gauge(
             "shipopt_rate_table_info", "Rate-table versions loaded (1 each).",
             ["service", "version", "effective_from"], registry=self.registry,
         )  # fmt: skip
-        for s in ctx.registry.services():
-            tables.labels(s.key, s.spec.version, s.spec.effective_from.isoformat()).set(1)
+        self.show_tables(ctx)
 
         self._counted: dict[tuple[str, str, str], Any] = {}
         self._timed: dict[tuple[str, str], Any] = {}
@@ -95,6 +94,12 @@ class Metrics:
         if timer is None:
             timer = self._timed[key[:2]] = self.latency.labels(method, route)
         timer.observe(seconds)
+
+    def show_tables(self, ctx: QuoteContext) -> None:
+        """The rate-table versions in force (after a start or a reload)."""
+        self.tables.clear()
+        for s in ctx.registry.services():
+            self.tables.labels(s.key, s.spec.version, s.spec.effective_from.isoformat()).set(1)
 
     def text(self) -> bytes:
         return generate_latest(self.registry)

@@ -36,15 +36,16 @@ def openapi_builder(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-PROBLEM_TYPES = """RFC 9457 problem details (application/problem+json). ``type`` names the problem:
-``about:blank`` (the status says it: 400 malformed body, 413 body too large, 422 a body that
-does not match the schema, with each field in ``errors``, 500 internal error),
+PROBLEM_TYPES = """RFC 9457 problem details (application/problem+json). ``type`` names the
+problem: ``about:blank`` (the status says it: 400 malformed body, 413 body too large, 422 a body
+that does not match the schema, with each field in ``errors``, 500 internal error),
 ``/problems/invalid-input`` (422, a valid body the engine refuses: an unknown ZIP, carrier or
 service, a date out of range; each field in ``errors``), ``/problems/unauthorized`` (401, no
-valid API key), ``/problems/not-found`` (404), ``/problems/conflict`` (409, e.g. the result of
-a job that is not finished), ``/problems/rate-limited`` (429, over the key's rate; see
-``Retry-After``), ``/problems/store`` (503, the job store is unavailable). ``errors[].code``:
-a stable reason code where one is defined (e.g. MILITARY_ADDRESS)."""
+valid API key), ``/problems/forbidden`` (403, not an admin key), ``/problems/not-found`` (404),
+``/problems/conflict`` (409, e.g. the result of a job that is not finished),
+``/problems/rate-limited`` (429, over the key's rate; see ``Retry-After``), ``/problems/store``
+(503, the job store is unavailable). ``errors[].code``: a stable reason code where one is
+defined (e.g. MILITARY_ADDRESS)."""
 
 
 def _add_examples(spec: dict[str, Any], success: dict[str, Any]) -> None:

@@ -54,6 +54,12 @@ PROBLEMS: dict[int, ProblemDetail] = {
         status=401,
         detail="a valid API key is required: Authorization: Bearer <key>",
     ),
+    403: ProblemDetail(
+        type="/problems/forbidden",
+        title=TITLES[403],
+        status=403,
+        detail="an admin key is required (admin_key_hashes)",
+    ),
     404: ProblemDetail(
         type="/problems/not-found", title=TITLES[404], status=404, detail="no plan job 'x'"
     ),
@@ -116,6 +122,13 @@ def success_examples(app: FastAPI) -> dict[str, Any]:
         "getPlanResult": plan,
         "listServices": services,
         "getHealth": _dump(Health(status="ok")),
+        "reloadRateTables": {
+            "status": "reloaded",
+            "services": len(ctx.registry.keys),
+            "versions": {
+                k: [v.spec.version for v in ctx.registry.versions(k)] for k in ctx.registry.keys[:2]
+            },
+        },
         "getReadiness": _dump(
             Readiness(
                 status="ready",

@@ -21,6 +21,7 @@ log = logging.getLogger("shipopt.api")
 TITLES = {
     400: "Bad request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
@@ -127,7 +128,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else ""
-        kind = {401: "unauthorized", 404: "not-found", 409: "conflict"}.get(exc.status_code)
+        kind = {401: "unauthorized", 403: "forbidden", 404: "not-found", 409: "conflict"}.get(
+            exc.status_code
+        )
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # every method of the path, not only the first route's
             headers["Allow"] = ", ".join(sorted(_allowed(request)))

@@ -98,7 +98,7 @@ def protected_routes(client: TestClient) -> list[tuple[str, str]]:
 
 def test_every_v1_route_needs_a_valid_key(client: TestClient) -> None:
     routes = protected_routes(client)
-    assert len(routes) == 10
+    assert len(routes) == 11
     for method, path in routes:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {KEY}"}):
             r = client.request(method, path, headers=headers, json={})
