@@ -145,6 +145,9 @@ class BatchQuoteRequest(BaseModel):
         "local time; default: now).",
     )
     policy: Literal["cheapest", "fastest"] = "cheapest"
+    price_basis: Literal["net", "sell"] = Field(
+        default="net", description="Choose on the net cost or on the checkout (sell) price."
+    )
     currency: str = Field(default="USD", min_length=3, max_length=3)
     include_rates: StrictBool = Field(default=False, description="Every rate, not only the choice.")
 

@@ -1,12 +1,13 @@
 from datetime import date
 from decimal import Decimal
 
-from shipopt.domain.quote import BestValue, Rate, Tag
+from shipopt.domain.quote import BestValue, Price, Prices, Rate, Tag
 from shipopt.selection import explain, rank
 from shipopt.units import Mass
 
 
-def rate(service: str, total: str, days: int) -> Rate:
+def rate(service: str, total: str, days: int, sell: str | None = None) -> Rate:
+    net = Price(total=Decimal(total), charges=[])
     return Rate(
         carrier="c",
         service=service,
@@ -15,6 +16,9 @@ def rate(service: str, total: str, days: int) -> Rate:
         currency="USD",
         charges=[],
         total=Decimal(total),
+        prices=Prices(
+            list=net, net=net, sell=Price(total=Decimal(sell), charges=[]) if sell else None
+        ),
         parcel_totals=[Decimal(total)],
         billable_weight=Mass.parse("1 lb"),
         zone=5,
@@ -82,3 +86,13 @@ def test_explanation_names_choice_and_runner_up() -> None:
     assert "c/ground" in text and "USD 12.00" in text and "c/threeday" in text
     assert "saves USD 6.00" in text and "2 service(s) ineligible" in text
     assert "No service" in explain([], "cheapest", BestValue(), excluded=3)
+
+
+def test_sell_basis_ranks_on_the_checkout_price() -> None:
+    rates = [rate("ground", "12.00", 5, sell="19.99"), rate("threeday", "18.00", 3, sell="18.99")]
+    assert keys(rank(rates, "cheapest", BestValue())) == ["ground", "threeday"]
+    ranked = rank(rates, "cheapest", BestValue(), "sell")
+    assert keys(ranked) == ["threeday", "ground"]
+    assert "checkout price: USD 18.99" in explain(ranked, "cheapest", BestValue(), 0, "sell")
+    no_sell = [rate("ground", "12.00", 5), rate("threeday", "18.00", 3, sell="11.99")]
+    assert keys(rank(no_sell, "cheapest", BestValue(), "sell")) == ["threeday", "ground"]

@@ -99,7 +99,7 @@ def quote_batch(request: BatchQuoteRequest, ctx: QuoteContext) -> BatchQuoteResp
     ship_at = request.ship_at or datetime.now(UTC)
     answers = quote_many(
         [s for _, s in valid], ctx, ship_at, request.policy, request.currency,
-        request.include_rates,
+        request.include_rates, request.price_basis,
     )  # fmt: skip
     for (i, _), answer in zip(valid, answers, strict=True):
         if isinstance(answer, InputError):

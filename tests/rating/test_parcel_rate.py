@@ -293,8 +293,8 @@ def _vector_price(rules: ParcelRules, dims: str, weight: str) -> tuple[int, int]
         np.array([False]),
         np.array([10001], dtype=np.int64),
     )
-    totals, billable = price_parcels(rules, arrays, np.array([2], dtype=np.int64), DAY)
-    return int(totals[0]), int(billable[0])
+    totals = price_parcels(rules, arrays, np.array([2], dtype=np.int64), DAY)
+    return int(totals.net[0]), int(totals.billable_ng[0])
 
 
 @pytest.mark.parametrize(

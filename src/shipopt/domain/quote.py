@@ -16,6 +16,7 @@ from shipopt.domain.shipment import Shipment
 from shipopt.units import Mass
 
 Policy = Literal["cheapest", "fastest", "best_value"]
+PriceBasis = Literal["net", "sell"]
 
 
 class Constraints(Frozen):
@@ -43,6 +44,17 @@ class QuoteRequest(Frozen):
     policy: Policy = "cheapest"
     best_value: BestValue = BestValue()
     currency: Currency = "USD"
+    price_basis: PriceBasis = Field(
+        default="net",
+        description="Rank on the net cost, or on the checkout (sell) price where markup rules "
+        "give one (the net cost elsewhere).",
+    )
+    order_value: Decimal | None = Field(
+        default=None,
+        ge=0,
+        decimal_places=2,
+        description="The order's merchandise value, for free-shipping markup rules.",
+    )
 
 
 class Tag(StrEnum):
@@ -57,14 +69,30 @@ class Charge(Frozen):
     amount: Decimal
 
 
+class Price(Frozen):
+    total: Decimal
+    charges: list[Charge] = Field(description="Itemized lines; they sum to the total.")
+
+
+class Prices(Frozen):
+    """The carrier's list price, the shipper's net price after its agreement's incentives
+    (the lines show what each incentive took off), and the checkout price where markup rules
+    name the service."""
+
+    list: Price
+    net: Price
+    sell: Price | None = None
+
+
 class Rate(Frozen):
     carrier: str
     service: str
     service_name: str
     mode: Literal["parcel", "ltl", "truckload"]
     currency: str
-    charges: list[Charge]
-    total: Decimal
+    charges: list[Charge] = Field(description="The net price's lines (as prices.net).")
+    total: Decimal = Field(description="The net price: what the carrier charges the shipper.")
+    prices: Prices
     parcel_totals: list[Decimal]
     billable_weight: Mass
     zone: int
@@ -78,6 +106,12 @@ class Rate(Frozen):
     @property
     def key(self) -> str:
         return f"{self.carrier}/{self.service}"
+
+    def amount(self, basis: PriceBasis) -> Decimal:
+        """The total ranked on: the net one, or the sell one where there is one."""
+        if basis == "sell" and self.prices.sell is not None:
+            return self.prices.sell.total
+        return self.total
 
 
 class Reason(StrEnum):

@@ -18,6 +18,9 @@ class BatchShipment(Frozen):
     origin: Address
     destination: Address
     parcel: Parcel
+    order_value: Decimal | None = Field(
+        default=None, ge=0, decimal_places=2, description="For free-shipping markup rules."
+    )
 
     @model_validator(mode="after")
     def _plain(self) -> BatchShipment:
@@ -33,7 +36,11 @@ class BatchRate(Frozen):
     carrier: str
     service: str
     currency: str
-    total: Decimal
+    total: Decimal = Field(description="The net price.")
+    list_total: Decimal
+    sell_total: Decimal | None = Field(
+        default=None, description="The checkout price, where markup rules name the service."
+    )
     zone: int
     transit_days: int
     ship_date: date
@@ -42,6 +49,9 @@ class BatchRate(Frozen):
     @property
     def key(self) -> str:
         return f"{self.carrier}/{self.service}"
+
+    def amount(self, basis: str) -> Decimal:
+        return self.sell_total if basis == "sell" and self.sell_total is not None else self.total
 
 
 class BatchAnswer(Frozen):

@@ -13,6 +13,9 @@ from shipopt.domain.parcel import Dimensions, Parcel
 from shipopt.domain.quote import (
     Charge,
     Ineligible,
+    Price,
+    PriceBasis,
+    Prices,
     QuoteRequest,
     QuoteResponse,
     Rate,
@@ -28,6 +31,7 @@ from shipopt.pipeline.eligibility import ServicePlan, plan_services, reject
 from shipopt.pipeline.lane import Lane, resolve_lane
 from shipopt.ratetables.compiled import Service
 from shipopt.rating.freight_rate import price_ltl, price_truckload
+from shipopt.rating.markup import SELL_DESCRIPTIONS, sell_lines
 from shipopt.rating.parcel_rate import DESCRIPTIONS, NotCarried, ParcelPrice, price_parcel
 from shipopt.selection import explain, rank
 from shipopt.units import Mass, cents_to_decimal
@@ -70,6 +74,57 @@ def price_service(
     return prices
 
 
+Lines = tuple[tuple[str, int], ...]
+Notes = tuple[tuple[str, str], ...]
+
+
+def _description(code: str, fuel_pct: str) -> str:
+    if code.startswith("incentive_"):
+        return "Incentive on " + DESCRIPTIONS[code.removeprefix("incentive_")].lower()
+    if code in SELL_DESCRIPTIONS:
+        return SELL_DESCRIPTIONS[code]
+    return DESCRIPTIONS[code] + (f" ({fuel_pct})" if code == "fuel" and fuel_pct else "")
+
+
+def _price(parts: list[tuple[Lines, Notes]], fuel_pct: str) -> Price:
+    """Sum the parts' lines by code (first-seen order) into one itemized price."""
+    sums: dict[str, int] = {}
+    notes: dict[str, list[str]] = {}
+    for lines, part_notes in parts:
+        for code, cents in lines:
+            sums[code] = sums.get(code, 0) + cents
+        for code, note in part_notes:
+            if note not in notes.setdefault(code, []):
+                notes[code].append(note)
+    charges = [
+        Charge(
+            code=code,
+            description=_description(code, fuel_pct)
+            + (f" ({'; '.join(notes[code])})" if code in notes else ""),
+            amount=cents_to_decimal(cents),
+        )
+        for code, cents in sums.items()
+    ]
+    return Price(total=cents_to_decimal(sum(sums.values())), charges=charges)
+
+
+def sell_price(
+    service: Service,
+    prices: list[ParcelPrice],
+    shipment: Shipment,
+    order_value: Decimal | None,
+    ship_day: date,
+) -> tuple[Lines, Notes] | None:
+    """The checkout price's lines under the markup in force on the ship day, if one names it."""
+    markup = service.markup_on(ship_day) if service.markups else None
+    if markup is None:
+        return None
+    weight = sum(p.weight.ng for p in shipment.parcels)
+    value = None if order_value is None else int(order_value * 100)
+    list_total = sum(p.list_total for p in prices)
+    return sell_lines(markup, service.key, list_total, sum(p.total for p in prices), weight, value)
+
+
 def build_rate(
     service: Service,
     prices: list[ParcelPrice],
@@ -77,31 +132,30 @@ def build_rate(
     transit_days: int,
     ship_day: date,
     delivery: date,
+    sell: tuple[Lines, Notes] | None = None,
 ) -> Rate:
-    """Sum the parcels' charge lines by code (first-seen order) into one Rate."""
-    sums: dict[str, int] = {}
-    for price in prices:
-        for code, cents in price.lines:
-            sums[code] = sums.get(code, 0) + cents
+    """The parcels' list and net lines summed by code into one Rate, with its sell price."""
     spec = service.spec
-    fuel_pct = Decimal(spec.fuel.percent).scaleb(-4).normalize()
-    charges = [
-        Charge(
-            code=code,
-            description=DESCRIPTIONS[code]
-            + (f" ({fuel_pct:f}%)" if code == "fuel" and spec.fuel.percent else ""),
-            amount=cents_to_decimal(cents),
-        )
-        for code, cents in sums.items()
-    ]
+    fuel_pct = (
+        f"{Decimal(spec.fuel.percent).scaleb(-4).normalize():f}%" if spec.fuel.percent else ""
+    )
+    net = _price([(p.lines, p.notes) for p in prices], fuel_pct)
+    listed = (
+        _price([(p.list_lines or p.lines, ()) for p in prices], fuel_pct)
+        if any(p.list_lines is not None for p in prices)
+        else net
+    )
     return Rate(
         carrier=spec.carrier,
         service=spec.service,
         service_name=spec.service_name,
         mode=spec.mode,
         currency=spec.currency,
-        charges=charges,
-        total=cents_to_decimal(sum(sums.values())),
+        charges=net.charges,
+        total=net.total,
+        prices=Prices(
+            list=listed, net=net, sell=_price([sell], fuel_pct) if sell is not None else None
+        ),
         parcel_totals=[cents_to_decimal(p.total) for p in prices],
         billable_weight=Mass(sum(p.billable_ng for p in prices)),
         zone=zone,
@@ -188,10 +242,18 @@ class Priced:
     plan: ServicePlan
     prices: list[ParcelPrice]
     total: Decimal
+    sell: tuple[Lines, Notes] | None = None
+
+    def amount(self, basis: PriceBasis) -> Decimal:
+        if basis == "sell" and self.sell is not None:
+            return cents_to_decimal(sum(c for _, c in self.sell[0]))
+        return self.total
 
     def rate(self) -> Rate:
         p = self.plan
-        return build_rate(p.service, self.prices, p.zone, p.transit_days, p.ship_day, p.delivery)
+        return build_rate(
+            p.service, self.prices, p.zone, p.transit_days, p.ship_day, p.delivery, self.sell
+        )
 
 
 def price_services(
@@ -230,7 +292,8 @@ def price_services(
                 f"estimated delivery {plan.delivery} is after {limits.deliver_by}; {cost}",
             )
             continue
-        out.append(Priced(plan, priced, total))
+        sell = sell_price(service, priced, shipment, request.order_value, plan.ship_day)
+        out.append(Priced(plan, priced, total, sell))
     return out
 
 
@@ -242,11 +305,12 @@ def quote(request: QuoteRequest, ctx: QuoteContext, now: datetime | None = None)
     if shipment.items:
         shipment, packing = pack_items(request, ctx, lane, plans)
     rates = [p.rate() for p in price_services(request, ctx, shipment, lane, plans, ineligible)]
-    ranked = rank(rates, request.policy, request.best_value)
+    basis = request.price_basis
+    ranked = rank(rates, request.policy, request.best_value, basis)
     return QuoteResponse(
         rates=ranked,
         choice=ranked[0] if ranked else None,
-        explanation=explain(ranked, request.policy, request.best_value, len(ineligible)),
+        explanation=explain(ranked, request.policy, request.best_value, len(ineligible), basis),
         ineligible=sorted(ineligible, key=lambda i: (i.carrier, i.service)),
         policy=request.policy,
         packing=packing,
@@ -266,11 +330,12 @@ def choose(
     priced = price_services(request, ctx, request.shipment, lane, plans, ineligible)
     if not priced:
         return None, explain([], request.policy, request.best_value, len(ineligible))
+    basis = request.price_basis
 
     def key(p: Priced) -> tuple[object, ...]:
         where = p.plan.service.key
         if request.policy == "fastest":
-            return (p.plan.delivery, p.total, where)
-        return (p.total, p.plan.delivery, where)
+            return (p.plan.delivery, p.amount(basis), where)
+        return (p.amount(basis), p.plan.delivery, where)
 
     return min(priced, key=key).rate(), ""

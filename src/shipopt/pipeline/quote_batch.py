@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from shipopt.calendar import CarrierCalendar
+from shipopt.domain.quote import PriceBasis
 from shipopt.domain.quote_batch import BatchAnswer, BatchRate, BatchShipment
 from shipopt.errors import InputError
 from shipopt.geo import ZipPoint
@@ -20,6 +21,7 @@ from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.lane import ready_at, resolve_point
 from shipopt.ratetables.compiled import Service
 from shipopt.rating.batch import rate_batch
+from shipopt.rating.markup import sell_totals
 from shipopt.rating.vectorized import NOT_CARRIED, ParcelArrays
 from shipopt.units import cents_to_decimal
 
@@ -41,6 +43,7 @@ def quote_many(
     policy: BatchPolicy = "cheapest",
     currency: str = "USD",
     include_rates: bool = False,
+    basis: PriceBasis = "net",
 ) -> list[BatchAnswer | InputError]:
     """An answer per shipment, in order, or the InputError of a shipment whose address is
     refused (unknown ZIP, another country, a state the ZIP is not in)."""
@@ -60,7 +63,7 @@ def quote_many(
     for ready, group in groups.items():
         rates = _group_rates(group, shipments, ctx, ready, currency)
         for lane, found in zip(group, rates, strict=True):
-            out[lane.index] = _answer(found, policy, include_rates)
+            out[lane.index] = _answer(found, policy, include_rates, basis)
     return out
 
 
@@ -100,6 +103,8 @@ def _group_rates(
         dest_zip=np.array([int(lane.destination.zip5) for lane in group], dtype=np.int64),
     )  # fmt: skip
     origin_zip = np.array([int(lane.origin.zip5) for lane in group], dtype=np.int64)
+    values = [shipments[lane.index].order_value for lane in group]
+    order_value = np.array([-1 if v is None else int(v * 100) for v in values], dtype=np.int64)
     found: list[list[BatchRate]] = [[] for _ in group]
     dates: dict[tuple[int, date, int], date] = {}
     for ship_day, services in _services_by_day(ctx, ready).items():
@@ -115,6 +120,15 @@ def _group_rates(
             if "US" not in service.spec.coverage.countries:  # states: masked by rate_batch
                 continue
             calendar = ctx.registry.calendar(service)
+            markup = service.markup_on(ship_day) if service.markups else None
+            sell = (
+                sell_totals(
+                    markup, service.key, batch.list_totals[:, j], batch.totals[:, j],
+                    arrays.weight_ng, order_value,
+                )
+                if markup is not None
+                else None
+            )  # fmt: skip
             for row in np.flatnonzero(batch.totals[:, j] != NOT_CARRIED):
                 zone = int(batch.zones[row, j])
                 days = service.spec.transit.days_by_zone.get(zone)
@@ -127,6 +141,8 @@ def _group_rates(
                         service=service.spec.service,
                         currency=service.spec.currency,
                         total=cents_to_decimal(int(batch.totals[row, j])),
+                        list_total=cents_to_decimal(int(batch.list_totals[row, j])),
+                        sell_total=None if sell is None else cents_to_decimal(int(sell[row])),
                         zone=zone,
                         transit_days=days,
                         ship_date=ship_day,
@@ -149,13 +165,15 @@ def _delivery(
     return cache[key]
 
 
-def _answer(rates: list[BatchRate], policy: BatchPolicy, include_rates: bool) -> BatchAnswer:
-    """The rates ranked as a single quote ranks them (cheapest: total, then delivery, then
-    key; fastest: delivery, then total, then key)."""
+def _answer(
+    rates: list[BatchRate], policy: BatchPolicy, include_rates: bool, basis: PriceBasis
+) -> BatchAnswer:
+    """The rates ranked as a single quote ranks them (cheapest: amount, then delivery, then
+    key; fastest: delivery, then amount, then key; the amount net or sell by ``basis``)."""
     if policy == "cheapest":
-        ranked = sorted(rates, key=lambda r: (r.total, r.estimated_delivery, r.key))
+        ranked = sorted(rates, key=lambda r: (r.amount(basis), r.estimated_delivery, r.key))
     else:
-        ranked = sorted(rates, key=lambda r: (r.estimated_delivery, r.total, r.key))
+        ranked = sorted(rates, key=lambda r: (r.estimated_delivery, r.amount(basis), r.key))
     if not ranked:
         return BatchAnswer(choice=None, reason="no parcel service carries this parcel on this lane")
     return BatchAnswer(choice=ranked[0], rates=ranked if include_rates else [])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from shipopt.ratetables.contract import IncentivesFile, MarkupFile
 from shipopt.ratetables.schema import ServiceFile
 
 
@@ -49,7 +51,15 @@ class Service:
     zone_chart: dict[tuple[str, str], int] | None
     delivery_areas: tuple[DeliveryAreaRule, ...]
     ltl_grid: LtlGrid | None
+    incentives: tuple[IncentivesFile, ...] = ()  # the carrier's agreements, by date
+    markups: tuple[MarkupFile, ...] = ()  # the checkout markups, by date
 
     @property
     def key(self) -> str:
         return f"{self.spec.carrier}/{self.spec.service}"
+
+    def incentives_on(self, day: date) -> IncentivesFile | None:
+        return next((c for c in self.incentives if c.in_force(day)), None)
+
+    def markup_on(self, day: date) -> MarkupFile | None:
+        return next((m for m in self.markups if m.in_force(day)), None)

@@ -8,14 +8,18 @@ import re
 import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from shipopt.errors import Problem, RateTableError, problems_from_validation
 from shipopt.ratetables.compiled import DeliveryAreaRule, LtlGrid, PriceGrid, Service
+from shipopt.ratetables.contract import IncentivesFile, MarkupFile
+from shipopt.ratetables.contracts import attach_contracts
 from shipopt.ratetables.schema import DeliveryArea, ServiceFile
 from shipopt.units import NG_PER, money_to_cents, to_scaled_int
 
+M = TypeVar("M", bound=BaseModel)
 _GRID_HEADER = re.compile(r"^weight_(lb|kg|oz|g)$")
 _EXTRA_ROW = re.compile(r"^per_additional_(lb|kg|oz|g)$")
 FREIGHT_CLASSES = (
@@ -307,25 +311,42 @@ def _delivery_area(
     )
 
 
-def load_service(path: Path, problems: _Collector) -> Service | None:
-    """Load one TOML service file and the CSV files it names."""
+def _read_toml(path: Path, problems: _Collector) -> tuple[str, dict[str, object]] | None:
     try:
         text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         problems.add(str(path), f"not valid TOML: {exc}")
-        return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(str(path), f"cannot read: {exc}")
-        return None
+    return None
+
+
+def _validated(
+    model: type[M], path: Path, text: str, raw: dict[str, object], problems: _Collector
+) -> M | None:
     try:
-        spec = ServiceFile.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as err:
         for problem in problems_from_validation(err):
             last = problem.where.rsplit(".", 1)[-1].split("[")[0]
             line = _toml_line(text, last) if last else None
             at = f" (line {line})" if line else ""
             problems.add(f"{path}: {problem.where or '(top level)'}{at}", problem.message)
+        return None
+
+
+def load_service(path: Path, problems: _Collector) -> Service | None:
+    """Load one TOML service file and the CSV files it names."""
+    read = _read_toml(path, problems)
+    return None if read is None else _load_service(path, *read, problems)
+
+
+def _load_service(
+    path: Path, text: str, raw: dict[str, object], problems: _Collector
+) -> Service | None:
+    spec = _validated(ServiceFile, path, text, raw, problems)
+    if spec is None:
         return None
     before = len(problems.problems)
     base = path.parent
@@ -370,18 +391,33 @@ def _check_coherence(
 
 
 def load_directory(directory: Path) -> list[Service]:
-    """Every ``*.toml`` below ``directory``; raises RateTableError listing every problem."""
+    """Every ``*.toml`` below ``directory`` (service files, and the incentive and markup files
+    attached to the services they name); raises RateTableError listing every problem."""
     problems = _Collector()
     if not directory.is_dir():
         raise RateTableError(Problem(str(directory), "rate-table folder not found"))
-    services = []
+    services: list[Service] = []
+    contracts: list[tuple[Path, IncentivesFile | MarkupFile]] = []
     for path in sorted(directory.rglob("*.toml")):
-        service = load_service(path, problems)
+        read = _read_toml(path, problems)
+        if read is None:
+            continue
+        kind = read[1].get("kind")
+        if kind in ("incentives", "markup"):
+            model: type[IncentivesFile | MarkupFile] = (
+                IncentivesFile if kind == "incentives" else MarkupFile
+            )
+            contract = _validated(model, path, *read, problems)
+            if contract is not None:
+                contracts.append((path, contract))
+            continue
+        service = _load_service(path, *read, problems)
         if service is not None:
             services.append(service)
     if not services and not problems.problems:
         problems.add(str(directory), "no rate tables (*.toml) found")
     _check_overlaps(services, problems)
+    services = attach_contracts(services, contracts, problems)
     if problems.problems:
         raise RateTableError(problems.problems)
     return services

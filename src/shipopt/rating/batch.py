@@ -16,11 +16,13 @@ from shipopt.zones import ZoneArrays
 
 @dataclass(frozen=True)
 class BatchRates:
-    """``totals[i, j]``: cents for parcel i on service ``keys[j]``, or -1 if not carried."""
+    """``totals[i, j]``: net cents for parcel i on service ``keys[j]``, or -1 if not carried;
+    ``list_totals`` the same at list prices."""
 
     keys: list[str]
     totals: np.ndarray
     zones: np.ndarray
+    list_totals: np.ndarray
 
     @property
     def prices_computed(self) -> int:
@@ -46,14 +48,15 @@ def rate_batch(
 ) -> BatchRates:
     """Every parcel service in force on ``ship_date`` and priced in ``currency`` (as a single
     quote in that currency would), for every parcel (US lanes only)."""
-    keys, columns, zone_columns = [], [], []
+    keys, columns, zone_columns, list_columns = [], [], [], []
     origin_states = dest_states = None
     for key in registry.keys:
         service = registry.in_force(key, ship_date)
         if service is None or service.spec.mode != "parcel" or service.spec.currency != currency:
             continue
         zones = zone_arrays.zones(service, origin_zip, parcels.dest_zip)
-        totals, _ = price_parcels(rules(service), parcels, zones, ship_date)
+        priced = price_parcels(rules(service), parcels, zones, ship_date)
+        totals, listed = priced.net, priced.list
         cov = service.spec.coverage
         if (
             cov.origin_states is not None
@@ -72,12 +75,14 @@ def rate_batch(
             if cov.exclude_destination_states:
                 served &= ~np.isin(dest_states, cov.exclude_destination_states)
             totals = np.where(served, totals, NOT_CARRIED)
+            listed = np.where(served, listed, NOT_CARRIED)
         keys.append(key)
         columns.append(totals)
+        list_columns.append(listed)
         zone_columns.append(zones)
     n = len(parcels)
-    return BatchRates(
-        keys,
-        np.stack(columns, axis=1) if columns else np.empty((n, 0), dtype=np.int64),
-        np.stack(zone_columns, axis=1) if zone_columns else np.empty((n, 0), dtype=np.int64),
-    )
+
+    def stack(cols: list[np.ndarray]) -> np.ndarray:
+        return np.stack(cols, axis=1) if cols else np.empty((n, 0), dtype=np.int64)
+
+    return BatchRates(keys, stack(columns), stack(zone_columns), stack(list_columns))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipopt.domain.quote import Reason
+from shipopt.rating.incentives import net_lines
 from shipopt.rating.parcel_rules import NONE, WEIGHT_TOLERANCE_NG, ParcelRules
 from shipopt.units import div_ceil, div_round_half_up
 
@@ -20,6 +21,7 @@ DESCRIPTIONS = {
     "nonstandard_volume": "Nonstandard volume",
     "peak": "Peak surcharge",
     "fuel": "Fuel surcharge",
+    "minimum_net": "Minimum net charge adjustment",
     "linehaul": "Linehaul",
     "accessorials": "Accessorials",
 }
@@ -27,14 +29,22 @@ DESCRIPTIONS = {
 
 @dataclass(frozen=True, slots=True)
 class ParcelPrice:
-    """Charge lines in cents, in order; ``billable_ng`` is the rounded billable weight."""
+    """Net charge lines in cents, in order (incentive lines negative); ``billable_ng`` is the
+    rounded billable weight; ``list_lines`` the list price's lines when an agreement changed
+    them (else the list price is the net one); ``notes`` describe the incentive lines."""
 
     lines: tuple[tuple[str, int], ...]
     billable_ng: int
+    list_lines: tuple[tuple[str, int], ...] | None = None
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def total(self) -> int:
         return sum(c for _, c in self.lines)
+
+    @property
+    def list_total(self) -> int:
+        return sum(c for _, c in self.list_lines) if self.list_lines is not None else self.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,4 +175,11 @@ def price_parcel(
         fuel = div_round_half_up(fuel_base * rules.fuel_ppm, 1_000_000)
         if fuel:
             lines.append(("fuel", fuel))
-    return ParcelPrice(tuple(lines), snapped(rules, billable))
+    reported = snapped(rules, billable)
+    incentives = rules.incentives_on(ship_date) if rules.contracts else None
+    if incentives is None:
+        return ParcelPrice(tuple(lines), reported)
+    net, notes = net_lines(
+        incentives, tuple(lines), reported, zone, rules.fuel_ppm, rules.fuel_codes
+    )
+    return ParcelPrice(net, reported, tuple(lines), notes)

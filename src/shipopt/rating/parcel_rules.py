@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from shipopt.ratetables.compiled import DeliveryAreaRule, PriceGrid, Service
+from shipopt.ratetables.contract import IncentivesFile
 from shipopt.ratetables.schema import (
     AdditionalHandling,
     LargePackage,
@@ -16,6 +17,7 @@ from shipopt.ratetables.schema import (
     Peak,
     Residential,
 )
+from shipopt.rating.incentives import Incentives, compile_incentives
 from shipopt.units import NG_PER, NM_PER
 
 NONE = -1  # "no such rule" for optional integer thresholds
@@ -73,6 +75,14 @@ class ParcelRules:
     peaks: tuple[Peak, ...]
     fuel_ppm: int
     fuel_codes: frozenset[str]
+    contracts: tuple[tuple[IncentivesFile, Incentives], ...] = ()
+
+    def incentives_on(self, day: date) -> Incentives | None:
+        """The incentives of the agreement in force on ``day``, if any."""
+        for contract, incentives in self.contracts:
+            if contract.in_force(day):
+                return incentives
+        return None
 
     def peak_amounts(self, day: date) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -139,6 +149,7 @@ def build_parcel_rules(service: Service) -> ParcelRules:
         peaks=tuple(s for s in spec.surcharges if isinstance(s, Peak)),
         fuel_ppm=spec.fuel.percent,
         fuel_codes=spec.fuel.codes(spec.mode),
+        contracts=tuple((c, compile_incentives(service, c)) for c in service.incentives),
     )
 
 

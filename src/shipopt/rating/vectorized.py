@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from shipopt.rating.incentives import Incentives
 from shipopt.rating.parcel_rules import NONE, WEIGHT_TOLERANCE_NG, ParcelRules
 
 Int = np.ndarray  # int64 arrays
@@ -56,11 +57,20 @@ def _prefix_mask(zips: Int, prefixes: tuple[str, ...], exact: frozenset[str]) ->
     return mask
 
 
+@dataclass(frozen=True, slots=True)
+class ParcelTotals:
+    """Per parcel: the net and list totals in cents (``NOT_CARRIED`` where the service cannot
+    carry it) and the billable weight in nanograms."""
+
+    net: Int
+    list: Int
+    billable_ng: Int
+
+
 def price_parcels(
     rules: ParcelRules, parcels: ParcelArrays, zones: Int, ship_date: date
-) -> tuple[Int, Int]:
-    """Totals in cents (``NOT_CARRIED`` where the service cannot carry the parcel) and billable
-    weights in nanograms, one per parcel."""
+) -> ParcelTotals:
+    """Every parcel's totals on one service (see :class:`ParcelTotals`)."""
     n = len(parcels)
     unit = rules.unit_nm
     raw = parcels.sides_nm
@@ -175,9 +185,44 @@ def price_parcels(
         if present is not None:
             peak = peak + np.where(present > 0, cents, 0)
     charges["peak"] = peak
-    total = sum(charges.values(), zero)
+    listed = _with_fuel(rules, charges, zero)
+    reported = np.where(within & (near - billable <= tol), near, billable)
+    incentives = rules.incentives_on(ship_date) if rules.contracts else None
+    net = listed if incentives is None else _net(rules, incentives, charges, reported, zones)
+    return ParcelTotals(np.where(ok, net, NOT_CARRIED), np.where(ok, listed, NOT_CARRIED), reported)
+
+
+def _with_fuel(rules: ParcelRules, charges: dict[str, Int], zero: Int) -> Int:
+    total: Int = sum(charges.values(), zero)
     if rules.fuel_ppm:
         fuel_base = sum((v for k, v in charges.items() if k in rules.fuel_codes), zero)
         total = total + _half_up(fuel_base * rules.fuel_ppm, 1_000_000)
-    reported = np.where(within & (near - billable <= tol), near, billable)
-    return np.where(ok, total, NOT_CARRIED), reported
+    return total
+
+
+def _net(
+    rules: ParcelRules, inc: Incentives, charges: dict[str, Int], billable: Int, zones: Int
+) -> Int:
+    """:func:`shipopt.rating.incentives.net_lines` for every parcel: the net total."""
+    base = charges["base"]
+    ppm = np.zeros_like(base)
+    for band in reversed(inc.bands):  # the first matching band wins, as in the scalar path
+        hit = (billable >= band.weight_min_ng) & (billable <= band.weight_max_ng)
+        if band.zones is not None:
+            hit &= np.isin(zones, np.fromiter(band.zones, dtype=np.int64))
+        ppm = np.where(hit, band.ppm, ppm)
+    net_base = base - _half_up(base * ppm, 1_000_000)
+    if inc.minimum_net >= 0:
+        net_base = np.maximum(net_base, np.minimum(inc.minimum_net, base))
+    net = {"base": net_base}
+    for code, cents in charges.items():
+        if code != "base":
+            off = inc.surcharge_ppm.get(code, 0)
+            net[code] = cents - _half_up(cents * off, 1_000_000) if off else cents
+    total: Int = sum(net.values(), np.zeros_like(base))
+    if rules.fuel_ppm:
+        fuel_base = sum((v for k, v in net.items() if k in rules.fuel_codes), np.zeros_like(base))
+        fuel = _half_up(fuel_base * rules.fuel_ppm, 1_000_000)
+        off = inc.surcharge_ppm.get("fuel", 0)
+        total = total + fuel - (_half_up(fuel * off, 1_000_000) if off else 0)
+    return total
