@@ -8,7 +8,7 @@ import numpy as np
 
 from shipopt.errors import InputError
 from shipopt.geo import ZipDirectory, ZipPoint, distance_miles, distance_miles_many
-from shipopt.ratetables.compiled import Service
+from shipopt.ratetables.compiled import NOT_SERVED_ZONE, Service
 from shipopt.ratetables.schema import Zones
 
 
@@ -40,7 +40,7 @@ class ZoneResolver:
         self, rules: Zones, origin: ZipPoint, dest: ZipPoint, service: Service
     ) -> int:
         if service.zone_chart is not None:
-            charted = service.zone_chart.get((origin.zip3, dest.zip3))
+            charted = service.zone_chart.get(origin.zip3, dest.zip3)
             if charted is not None:
                 return charted
         fixed = rules.fixed_destination_zip3.get(dest.zip3)
@@ -59,6 +59,8 @@ class ZoneResolver:
 
     @staticmethod
     def _finish(rules: Zones, zone: int) -> int:
+        if zone == NOT_SERVED_ZONE:
+            return zone
         return max(zone, rules.floor) if rules.floor is not None else zone
 
 
@@ -72,7 +74,6 @@ class ZoneArrays:
         for zip3, (la, lo) in directory.zip3_centroids.items():
             lat[int(zip3)], lon[int(zip3)] = la, lo
         self._lat, self._lon = lat, lon
-        self._charts: dict[int, np.ndarray] = {}
 
     def points(self, zips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Latitudes and longitudes of 5-digit ZIPs (their ZIP3 centroid where the ZIP has no
@@ -88,14 +89,10 @@ class ZoneArrays:
             lat[i], lon[i] = point.lat, point.lon
         return lat[inverse], lon[inverse]
 
-    def _chart(self, service: Service) -> np.ndarray:
-        matrix = self._charts.get(id(service))
-        if matrix is None:
-            matrix = np.full((1000, 1000), -1, dtype=np.int64)
-            for (o, d), zone in (service.zone_chart or {}).items():
-                matrix[int(o), int(d)] = zone
-            self._charts[id(service)] = matrix
-        return matrix
+    @staticmethod
+    def _chart(service: Service) -> np.ndarray:
+        assert service.zone_chart is not None
+        return service.zone_chart.matrix
 
     def zones(
         self,
@@ -105,7 +102,8 @@ class ZoneArrays:
         origin_point: tuple[np.ndarray, np.ndarray] | None = None,
         dest_point: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
-        """Zones for integer 5-digit ZIP arrays; -1 where a ZIP3 has no centroid."""
+        """Zones for integer 5-digit ZIP arrays; -1 where a ZIP3 has no centroid,
+        NOT_SERVED_ZONE where the chart says the lane is not served."""
         rules = service.spec.zones
         o3, d3 = origin_zip // 100, dest_zip // 100
         if rules.basis == "point":
@@ -123,8 +121,8 @@ class ZoneArrays:
                 fixed[int(zip3)] = z
             zone = np.where(fixed[d3] >= 0, fixed[d3], zone)
         if service.zone_chart is not None:
-            charted = self._chart(service)[o3, d3]
-            zone = np.where(charted >= 0, charted, zone)
+            charted = self._chart(service)[o3 % 1000, d3 % 1000]
+            zone = np.where(charted != -1, charted, zone)
         if rules.floor is not None:
             zone = np.where(zone >= 0, np.maximum(zone, rules.floor), zone)
         result: np.ndarray = zone.astype(np.int64)

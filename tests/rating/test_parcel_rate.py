@@ -9,14 +9,17 @@ from hypothesis import strategies as st
 
 from shipopt.domain.parcel import Dimensions
 from shipopt.domain.quote import Reason
+from shipopt.geo import ZipDirectory
 from shipopt.ratetables.loader import load_directory
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rate import NotCarried, ParcelPrice, price_parcel
-from shipopt.rating.parcel_rules import ParcelRuleBook, ParcelRules
-from shipopt.units import Mass
+from shipopt.rating.parcel_rules import ParcelRuleBook, ParcelRules, build_parcel_rules
+from shipopt.units import NG_PER, NM_PER, Mass
 from tests.conftest import DATA, SAMPLE_TABLES, TableWriter
 
 DAY = date(2026, 3, 2)
+IN = NM_PER["in"]
+LB = NG_PER["lb"]
 
 
 def rules_for(write_table: TableWriter, extra: str = "", service: str | None = None) -> ParcelRules:
@@ -335,3 +338,59 @@ def test_beyond_the_last_priced_weight_is_refused(write_table: TableWriter) -> N
 
 
 NO_DIM = open_tiny().replace("[weights]\ndim_divisor = 139\n", "")
+
+
+def test_not_offered_cells_chart_lanes_and_fuel_schedule(
+    write_table: TableWriter, directory: ZipDirectory
+) -> None:
+    """A grid "-" is not offered at that weight (both paths); a chart "-" is not served; a fuel
+    schedule's percentage applies from its date."""
+    import numpy as np
+
+    from shipopt.domain.quote import QuoteRequest, Reason
+    from shipopt.pipeline.context import QuoteContext
+    from shipopt.pipeline.quote import quote
+    from shipopt.rating.vectorized import ParcelArrays, price_parcels
+
+    grid = "weight_lb,2,3,4\n1,10.00,11.00,-\n2,12.00,-,15.00\nper_additional_lb,1.00,-,1.00\n"
+    extra = (
+        '\n[fuel]\npercent = "10"\nschedule = [{ effective_from = 2026-06-01, percent = "20" }]\n'
+    )
+    folder = write_table(extra, grid=grid)
+    text = (folder / "svc.toml").read_text().replace("floor = 2", 'floor = 2\nchart = "c.csv"')
+    (folder / "svc.toml").write_text(text)
+    (folder / "c.csv").write_text("origin_zip,dest_zip_start,dest_zip_end,zone\n606,100,104,-\n")
+    (svc,) = load_directory(folder)
+    rules = build_parcel_rules(svc)
+    sides = (4 * IN, 4 * IN, 4 * IN)
+    for zone, lb, expected in [
+        (2, 1, 1200),
+        (3, 2, None),
+        (4, 1, None),
+        (3, 3, None),
+        (4, 3, 1920),
+    ]:
+        got = price_parcel(rules, sides, lb * LB, zone, False, "10001", date(2026, 6, 1))
+        arrays = ParcelArrays(
+            np.array([sides], dtype=np.int64), np.array([lb * LB], dtype=np.int64),
+            np.array([False]), np.array([10001], dtype=np.int64),
+        )  # fmt: skip
+        vector = int(price_parcels(rules, arrays, np.array([zone]), date(2026, 6, 1)).net[0])
+        if expected is None:
+            assert isinstance(got, NotCarried) and got.reason == Reason.ZONE_NOT_PRICED
+            assert vector == -1
+        else:
+            assert isinstance(got, ParcelPrice) and got.total == expected == vector
+    may = price_parcel(rules, sides, LB, 2, False, "10001", date(2026, 5, 31))
+    assert isinstance(may, ParcelPrice) and may.total == 1100  # 10.00 + 10%
+    ctx = QuoteContext.from_directory(folder)
+    shipment = {
+        "origin": {"postal_code": "60601"},
+        "destination": {"postal_code": "10001"},
+        "parcels": [{"dimensions": "4x4x4 in", "weight": "1 lb"}],
+        "ship_at": "2026-06-02T09:00:00",
+    }
+    resp = quote(QuoteRequest.model_validate({"shipment": shipment}), ctx)
+    assert resp.choice is None
+    assert resp.ineligible[0].reason == Reason.NOT_SERVED
+    assert "zone chart" in resp.ineligible[0].message

@@ -13,7 +13,7 @@ from shipopt.domain.quote import Ineligible, QuoteRequest, Reason
 from shipopt.errors import InputError, Problem
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.lane import Lane, coverage_problem
-from shipopt.ratetables.compiled import Service
+from shipopt.ratetables.compiled import NOT_SERVED_ZONE, Service
 from shipopt.ratetables.registry import RateRegistry
 
 
@@ -131,6 +131,10 @@ def plan_services(
             reject(ineligible, service, Reason.NOT_SERVED, why)
             continue
         zone = ctx.zones.zone(service, lane.origin, lane.destination)
+        if zone == NOT_SERVED_ZONE:
+            why = "the zone chart does not serve this lane"
+            reject(ineligible, service, Reason.NOT_SERVED, why)
+            continue
         transit_days = service.spec.transit.days_by_zone.get(zone)
         if transit_days is None:
             reject(ineligible, service, Reason.ZONE_NOT_PRICED, f"zone {zone} is not served")

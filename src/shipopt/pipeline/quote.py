@@ -44,13 +44,15 @@ def price_service(
     mode = service.spec.mode
     dest = shipment.destination
     if mode == "ltl":
-        priced = price_ltl(service, shipment.parcels, zone, dest.residential, shipment.accessorials)
+        priced = price_ltl(
+            service, shipment.parcels, zone, dest.residential, shipment.accessorials, ship_day
+        )
         return [priced] if isinstance(priced, ParcelPrice) else priced
     if mode == "truckload":
         miles = distance_miles(
             (lane.origin.lat, lane.origin.lon), (lane.destination.lat, lane.destination.lon)
         )
-        priced = price_truckload(service, shipment.parcels, miles)
+        priced = price_truckload(service, shipment.parcels, miles, ship_day)
         return [priced] if isinstance(priced, ParcelPrice) else priced
     rules = ctx.rules(service)
     prices = []
@@ -136,9 +138,8 @@ def build_rate(
 ) -> Rate:
     """The parcels' list and net lines summed by code into one Rate, with its sell price."""
     spec = service.spec
-    fuel_pct = (
-        f"{Decimal(spec.fuel.percent).scaleb(-4).normalize():f}%" if spec.fuel.percent else ""
-    )
+    ppm = spec.fuel.percent_on(ship_day)
+    fuel_pct = f"{Decimal(ppm).scaleb(-4).normalize():f}%" if ppm else ""
     net = _price([(p.lines, p.notes) for p in prices], fuel_pct)
     listed = (
         _price([(p.list_lines or p.lines, ()) for p in prices], fuel_pct)

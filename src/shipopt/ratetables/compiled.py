@@ -6,8 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from shipopt.ratetables.contract import IncentivesFile, MarkupFile
 from shipopt.ratetables.schema import ServiceFile
+
+NOT_OFFERED = -1  # a grid cell "-": the service does not offer that weight in that zone
+NOT_SERVED_ZONE = -2  # a zone chart's "-": the service does not serve that lane
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,9 +21,25 @@ class PriceGrid:
 
     unit: str
     breaks_ng: tuple[int, ...]
-    prices: dict[int, tuple[int, ...]]  # zone -> cents per break
+    prices: dict[int, tuple[int, ...]]  # zone -> cents per break; NOT_OFFERED where "-"
     extra_unit_ng: int | None = None  # "per additional unit" beyond the last break
     extra_price: dict[int, int] = field(default_factory=dict)  # zone -> hundredths of a cent
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ZoneChart:
+    """Zones by origin and destination ZIP3: ``matrix[o, d]``, -1 where the chart has no row
+    (the bands decide), NOT_SERVED_ZONE where it says the lane is not served."""
+
+    matrix: np.ndarray  # (1000, 1000) int64
+
+    @classmethod
+    def empty(cls) -> ZoneChart:
+        return cls(np.full((1000, 1000), -1, dtype=np.int64))
+
+    def get(self, origin3: str, dest3: str) -> int | None:
+        zone = int(self.matrix[int(origin3), int(dest3)])
+        return None if zone == -1 else zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +69,7 @@ class Service:
     spec: ServiceFile
     source: Path
     grid: PriceGrid | None
-    zone_chart: dict[tuple[str, str], int] | None
+    zone_chart: ZoneChart | None
     delivery_areas: tuple[DeliveryAreaRule, ...]
     ltl_grid: LtlGrid | None
     incentives: tuple[IncentivesFile, ...] = ()  # the carrier's agreements, by date

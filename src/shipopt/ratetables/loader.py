@@ -13,7 +13,15 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from shipopt.errors import Problem, RateTableError, problems_from_validation
-from shipopt.ratetables.compiled import DeliveryAreaRule, LtlGrid, PriceGrid, Service
+from shipopt.ratetables.compiled import (
+    NOT_OFFERED,
+    NOT_SERVED_ZONE,
+    DeliveryAreaRule,
+    LtlGrid,
+    PriceGrid,
+    Service,
+    ZoneChart,
+)
 from shipopt.ratetables.contract import IncentivesFile, MarkupFile
 from shipopt.ratetables.contracts import attach_contracts
 from shipopt.ratetables.schema import DeliveryArea, ServiceFile
@@ -136,7 +144,10 @@ def load_price_grid(path: Path, problems: _Collector) -> PriceGrid | None:
         for zone, cell in zip(zones, row[1:], strict=False):
             where = f"{path}: row {rno}, column '{zone}'"
             if not cell.strip():
-                problems.add(where, f"zone {zone} has no price at {label} {unit}")
+                problems.add(where, f"zone {zone} has no price at {label} {unit} ('-' if none)")
+                continue
+            if cell.strip() == "-":
+                prices[zone].append(NOT_OFFERED)
                 continue
             try:
                 cents = money_to_cents(cell, "price")
@@ -178,6 +189,9 @@ def _extra_prices(
     extra: dict[int, int] = {}
     for zone, cell in zip(zones, row[1:], strict=False):
         where = f"{path}: row {rno}, column '{zone}'"
+        if cell.strip() == "-":
+            extra[zone] = NOT_OFFERED
+            continue
         try:
             extra[zone] = to_scaled_int(cell, 4, "price")
         except ValueError as exc:
@@ -188,8 +202,9 @@ def _extra_prices(
     return extra
 
 
-def load_zone_chart(path: Path, problems: _Collector) -> dict[tuple[str, str], int] | None:
-    """CSV with ``origin_zip,dest_zip_start,dest_zip_end,zone`` (ZIP3s, inclusive ranges)."""
+def load_zone_chart(path: Path, problems: _Collector) -> ZoneChart | None:
+    """CSV with ``origin_zip,dest_zip_start,dest_zip_end,zone`` (ZIP3s, inclusive ranges; zone
+    ``-``: the lane is not served)."""
     rows = _read_csv(path, problems)
     if rows is None:
         return None
@@ -200,7 +215,7 @@ def load_zone_chart(path: Path, problems: _Collector) -> dict[tuple[str, str], i
         problems.add(f"{path}: row 1", f"missing columns: {', '.join(missing)}")
         return None
     idx = [header.index(n) for n in needed]
-    chart: dict[tuple[str, str], int] = {}
+    chart = ZoneChart.empty()
     before = len(problems.problems)
     for rno, row in enumerate(rows[1:], start=2):
         try:
@@ -216,16 +231,17 @@ def load_zone_chart(path: Path, problems: _Collector) -> dict[tuple[str, str], i
         if bad:
             problems.add(f"{path}: row {rno}, column '{bad[0]}'", "must be a 3-digit ZIP prefix")
             continue
-        if not zone.isdigit():
+        if not zone.isdigit() and zone != "-":
             problems.add(
-                f"{path}: row {rno}, column 'zone'", f"zone {zone!r} is not a whole number"
+                f"{path}: row {rno}, column 'zone'",
+                f"zone {zone!r} is not a whole number (or '-' for not served)",
             )
             continue
         if int(end) < int(start):
             problems.add(f"{path}: row {rno}, column 'dest_zip_end'", "range ends before it starts")
             continue
-        for dest in range(int(start), int(end) + 1):
-            chart[(origin, f"{dest:03d}")] = int(zone)
+        value = NOT_SERVED_ZONE if zone == "-" else int(zone)
+        chart.matrix[int(origin), int(start) : int(end) + 1] = value
     return chart if len(problems.problems) == before else None
 
 

@@ -111,12 +111,35 @@ class Limits(Strict):
 FREIGHT_CHARGES: frozenset[str] = frozenset({"linehaul", "accessorials"})
 
 
+class FuelPeriod(Strict):
+    effective_from: date
+    percent: Ppm
+
+
 class Fuel(Strict):
     """A fuel percentage of the ``applies_to`` lines; by default the base rate of a parcel
-    service and the linehaul of an LTL or truckload service."""
+    service and the linehaul of an LTL or truckload service. A ``schedule`` of dated
+    percentages (e.g. weekly) overrides ``percent`` from its first date on."""
 
     percent: Ppm = 0
     applies_to: list[ChargeCode] | None = None
+    schedule: list[FuelPeriod] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fuel:
+        days = [p.effective_from for p in self.schedule]
+        if any(b <= a for a, b in itertools.pairwise(days)):
+            raise ValueError("fuel.schedule: effective_from dates must increase")
+        return self
+
+    def percent_on(self, day: date) -> int:
+        """The percentage (millionths) in force on ``day``."""
+        ppm = self.percent
+        for period in self.schedule:
+            if period.effective_from > day:
+                break
+            ppm = period.percent
+        return ppm
 
     def codes(self, mode: str) -> frozenset[str]:
         if self.applies_to is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -59,8 +60,8 @@ def _freight_checks(service: Service, pieces: list[Parcel]) -> NotCarried | None
     return None
 
 
-def _fuel(service: Service, lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    ppm = service.spec.fuel.percent
+def _fuel(service: Service, lines: list[tuple[str, int]], day: date) -> list[tuple[str, int]]:
+    ppm = service.spec.fuel.percent_on(day)
     codes = service.spec.fuel.codes(service.spec.mode)
     base = sum(c for code, c in lines if code in codes)
     fuel = div_round_half_up(base * ppm, 1_000_000)
@@ -73,6 +74,7 @@ def price_ltl(
     zone: int,
     residential: bool,
     extras: Accessorials,
+    ship_day: date,
 ) -> ParcelPrice | NotCarried:
     """Rate the shipment at its highest freight class; the cheaper of its own weight bracket and
     any higher break's minimum weight (deficit weight); then minimum charge, accessorials, fuel."""
@@ -107,11 +109,11 @@ def price_ltl(
         if amount is None:
             return NotCarried(Reason.NOT_SERVED, f"does not offer {name.replace('_', ' ')}")
         lines.append(("accessorials", amount))
-    return ParcelPrice(tuple(_fuel(service, lines)), weight_lb * NG_PER["lb"])
+    return ParcelPrice(tuple(_fuel(service, lines, ship_day)), weight_lb * NG_PER["lb"])
 
 
 def price_truckload(
-    service: Service, pieces: list[Parcel], great_circle_miles: float
+    service: Service, pieces: list[Parcel], great_circle_miles: float, ship_day: date
 ) -> ParcelPrice | NotCarried:
     """Road miles (great circle times circuity, whole miles) at the rate per mile, at least the
     minimum; fuel per mile from the diesel price when given, else the table's percentage."""
@@ -129,6 +131,6 @@ def price_truckload(
         if fuel:
             lines.append(("fuel", fuel))
     else:
-        lines = _fuel(service, lines)
+        lines = _fuel(service, lines, ship_day)
     weight_lb = div_ceil(sum(p.weight.ng for p in pieces), NG_PER["lb"])
     return ParcelPrice(tuple(lines), weight_lb * NG_PER["lb"])

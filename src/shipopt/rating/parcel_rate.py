@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shipopt.domain.quote import Reason
+from shipopt.ratetables.compiled import NOT_OFFERED
 from shipopt.rating.incentives import net_lines
 from shipopt.rating.parcel_rules import NONE, WEIGHT_TOLERANCE_NG, ParcelRules
 from shipopt.units import div_ceil, div_round_half_up
@@ -80,13 +81,16 @@ def billable_weight_ng(rules: ParcelRules, sides: tuple[int, int, int], weight_n
 
 def grid_price(rules: ParcelRules, prices: tuple[int, ...], billable: int, zone: int) -> int | None:
     """The base price of ``billable`` in one zone: the first break at or above it (within the
-    tolerance), else the last break plus each additional unit; None beyond a grid without one."""
+    tolerance), else the last break plus each additional unit; None beyond a grid without one,
+    NOT_OFFERED where the grid says "-"."""
     grid = rules.grid
     i = bisect_left(grid.breaks_ng, billable - WEIGHT_TOLERANCE_NG)
     if i < len(prices):
         return prices[i]
     if grid.extra_unit_ng is None:
         return None
+    if prices[-1] < 0 or grid.extra_price[zone] < 0:
+        return NOT_OFFERED
     units = div_ceil(billable - grid.breaks_ng[-1] - WEIGHT_TOLERANCE_NG, grid.extra_unit_ng)
     return prices[-1] + div_round_half_up(units * grid.extra_price[zone], 100)
 
@@ -136,6 +140,8 @@ def price_parcel(
     base = grid_price(rules, prices, billable, zone)
     if base is None:
         return NotCarried(Reason.OVER_MAX_WEIGHT, "billable weight beyond the last priced weight")
+    if base < 0:
+        return NotCarried(Reason.ZONE_NOT_PRICED, f"not offered at this weight in zone {zone}")
     lines: list[tuple[str, int]] = [("base", max(base, rules.minimum_charge))]
 
     if residential and rules.residential != NONE:
@@ -170,9 +176,10 @@ def price_parcel(
         for code, cents in sorted(rules.peak_amounts(ship_date).items()):
             if code in present:
                 lines.append(("peak", cents))
-    if rules.fuel_ppm:
+    fuel_ppm = rules.fuel_on(ship_date)
+    if fuel_ppm:
         fuel_base = sum(c for code, c in lines if code in rules.fuel_codes)
-        fuel = div_round_half_up(fuel_base * rules.fuel_ppm, 1_000_000)
+        fuel = div_round_half_up(fuel_base * fuel_ppm, 1_000_000)
         if fuel:
             lines.append(("fuel", fuel))
     reported = snapped(rules, billable)
@@ -180,6 +187,6 @@ def price_parcel(
     if incentives is None:
         return ParcelPrice(tuple(lines), reported)
     net, notes = net_lines(
-        incentives, tuple(lines), reported, zone, rules.fuel_ppm, rules.fuel_codes
+        incentives, tuple(lines), reported, zone, fuel_ppm, rules.fuel_codes
     )
     return ParcelPrice(net, reported, tuple(lines), notes)

@@ -75,7 +75,17 @@ class ParcelRules:
     peaks: tuple[Peak, ...]
     fuel_ppm: int
     fuel_codes: frozenset[str]
+    fuel_schedule: tuple[tuple[date, int], ...] = ()
     contracts: tuple[tuple[IncentivesFile, Incentives], ...] = ()
+
+    def fuel_on(self, day: date) -> int:
+        """The fuel percentage (millionths) in force on ``day``."""
+        ppm = self.fuel_ppm
+        for start, scheduled in self.fuel_schedule:
+            if start > day:
+                break
+            ppm = scheduled
+        return ppm
 
     def incentives_on(self, day: date) -> Incentives | None:
         """The incentives of the agreement in force on ``day``, if any."""
@@ -149,6 +159,7 @@ def build_parcel_rules(service: Service) -> ParcelRules:
         peaks=tuple(s for s in spec.surcharges if isinstance(s, Peak)),
         fuel_ppm=spec.fuel.percent,
         fuel_codes=spec.fuel.codes(spec.mode),
+        fuel_schedule=tuple((p.effective_from, p.percent) for p in spec.fuel.schedule),
         contracts=tuple((c, compile_incentives(service, c)) for c in service.incentives),
     )
 

@@ -131,9 +131,11 @@ def price_parcels(
     if grid.extra_unit_ng is not None:
         extra = np.array([grid.extra_price[z] for z in zone_list], dtype=np.int64)[col]
         units = _ceil(np.maximum(billable - breaks[-1] - tol, 0), grid.extra_unit_ng)
+        ok &= within | ((table[col, -1] >= 0) & (extra >= 0))
         base = np.where(within, base, table[col, -1] + _half_up(units * extra, 100))
     else:
         ok &= within
+    ok &= ~within | (base >= 0)  # a "-" cell: not offered
     base = np.maximum(base, rules.minimum_charge)
 
     residential = parcels.residential
@@ -185,23 +187,33 @@ def price_parcels(
         if present is not None:
             peak = peak + np.where(present > 0, cents, 0)
     charges["peak"] = peak
-    listed = _with_fuel(rules, charges, zero)
+    fuel_ppm = rules.fuel_on(ship_date)
+    listed = _with_fuel(rules, fuel_ppm, charges, zero)
     reported = np.where(within & (near - billable <= tol), near, billable)
     incentives = rules.incentives_on(ship_date) if rules.contracts else None
-    net = listed if incentives is None else _net(rules, incentives, charges, reported, zones)
+    net = (
+        listed
+        if incentives is None
+        else _net(rules, fuel_ppm, incentives, charges, reported, zones)
+    )
     return ParcelTotals(np.where(ok, net, NOT_CARRIED), np.where(ok, listed, NOT_CARRIED), reported)
 
 
-def _with_fuel(rules: ParcelRules, charges: dict[str, Int], zero: Int) -> Int:
+def _with_fuel(rules: ParcelRules, fuel_ppm: int, charges: dict[str, Int], zero: Int) -> Int:
     total: Int = sum(charges.values(), zero)
-    if rules.fuel_ppm:
+    if fuel_ppm:
         fuel_base = sum((v for k, v in charges.items() if k in rules.fuel_codes), zero)
-        total = total + _half_up(fuel_base * rules.fuel_ppm, 1_000_000)
+        total = total + _half_up(fuel_base * fuel_ppm, 1_000_000)
     return total
 
 
 def _net(
-    rules: ParcelRules, inc: Incentives, charges: dict[str, Int], billable: Int, zones: Int
+    rules: ParcelRules,
+    fuel_ppm: int,
+    inc: Incentives,
+    charges: dict[str, Int],
+    billable: Int,
+    zones: Int,
 ) -> Int:
     """:func:`shipopt.rating.incentives.net_lines` for every parcel: the net total."""
     base = charges["base"]
@@ -220,9 +232,9 @@ def _net(
             off = inc.surcharge_ppm.get(code, 0)
             net[code] = cents - _half_up(cents * off, 1_000_000) if off else cents
     total: Int = sum(net.values(), np.zeros_like(base))
-    if rules.fuel_ppm:
+    if fuel_ppm:
         fuel_base = sum((v for k, v in net.items() if k in rules.fuel_codes), np.zeros_like(base))
-        fuel = _half_up(fuel_base * rules.fuel_ppm, 1_000_000)
+        fuel = _half_up(fuel_base * fuel_ppm, 1_000_000)
         off = inc.surcharge_ppm.get("fuel", 0)
         total = total + fuel - (_half_up(fuel * off, 1_000_000) if off else 0)
     return total
