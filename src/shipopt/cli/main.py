@@ -16,6 +16,7 @@ from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.cli.init import init
 from shipopt.cli.pack import load1d_cmd, pack_cmd, palletize_cmd
 from shipopt.cli.plan import plan_app, sample_app
+from shipopt.cli.rates_import import rates_import
 from shipopt.cli.render import quote_tables
 from shipopt.cli.route import route_app
 from shipopt.cli.serve import serve, serve_app
@@ -43,8 +44,9 @@ def _main(
     """shipopt: rate, pack, route and plan shipments."""
 
 
-rates_app = typer.Typer(help="Rate tables: validate and list.", no_args_is_help=True)
+rates_app = typer.Typer(help="Rate tables: import, validate and list.", no_args_is_help=True)
 app.add_typer(rates_app, name="rates")
+rates_app.command("import")(rates_import)
 app.add_typer(route_app, name="route")
 app.add_typer(serve_app, name="api-key")
 app.command("serve")(serve)

@@ -88,7 +88,10 @@ class Parcel(Frozen):
         description="Informational: carried with the parcel; no rate table prices declared-value "
         "coverage, so it changes no price.",
     )
-    packaging: Literal["box", "pallet"] = "box"
+    packaging: Literal["box", "envelope", "pallet"] = Field(
+        default="box",
+        description="An envelope within a service's letter weight is priced at its letter rate.",
+    )
     freight_class: FreightClass | None = Field(
         default=None, description="Pallets only; computed from density when omitted."
     )

@@ -68,6 +68,7 @@ def price_service(
             dest.residential,
             lane.destination.zip5,
             ship_day,
+            parcel.packaging == "envelope",
         )
         if isinstance(result, NotCarried):
             prefix = f"parcel {i}: " if len(shipment.parcels) > 1 else ""

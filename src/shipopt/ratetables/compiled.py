@@ -24,6 +24,7 @@ class PriceGrid:
     prices: dict[int, tuple[int, ...]]  # zone -> cents per break; NOT_OFFERED where "-"
     extra_unit_ng: int | None = None  # "per additional unit" beyond the last break
     extra_price: dict[int, int] = field(default_factory=dict)  # zone -> hundredths of a cent
+    letter: dict[int, int] | None = None  # zone -> cents for an envelope (the "letter" row)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

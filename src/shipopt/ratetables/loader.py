@@ -112,12 +112,18 @@ def load_price_grid(path: Path, problems: _Collector) -> PriceGrid | None:
     prices: dict[int, list[int]] = {z: [] for z in zones}
     extra_unit: int | None = None
     extra: dict[int, int] = {}
+    letter: dict[int, int] | None = None
     for rno, row in enumerate(rows[1:], start=2):
         label = row[0].strip()
         if len(row) != len(header):
             problems.add(
                 f"{path}: row {rno}", f"has {len(row)} cells, the header has {len(header)}"
             )
+            continue
+        if label == "letter":
+            if rno != 2:
+                problems.add(f"{path}: row {rno}", "the letter row must be the first row")
+            letter = _letter_prices(path, rno, zones, row, problems)
             continue
         extra_match = _EXTRA_ROW.match(label)
         if extra_match:
@@ -162,8 +168,24 @@ def load_price_grid(path: Path, problems: _Collector) -> PriceGrid | None:
     if len(problems.problems) > before:
         return None
     return PriceGrid(
-        unit, tuple(breaks), {z: tuple(p) for z, p in prices.items()}, extra_unit, extra
+        unit, tuple(breaks), {z: tuple(p) for z, p in prices.items()}, extra_unit, extra, letter
     )
+
+
+def _letter_prices(
+    path: Path, rno: int, zones: list[int], row: list[str], problems: _Collector
+) -> dict[int, int]:
+    """The ``letter`` row: each zone's envelope price ("-": none, priced by weight)."""
+    out: dict[int, int] = {}
+    for zone, cell in zip(zones, row[1:], strict=False):
+        if cell.strip() == "-":
+            out[zone] = NOT_OFFERED
+            continue
+        try:
+            out[zone] = money_to_cents(cell, "price")
+        except ValueError as exc:
+            problems.add(f"{path}: row {rno}, column '{zone}'", str(exc))
+    return out
 
 
 def _grid_zones(path: Path, header: list[str], problems: _Collector) -> list[int]:

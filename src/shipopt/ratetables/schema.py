@@ -253,6 +253,10 @@ class Transit(Strict):
 
 class Grid(Strict):
     file: str
+    letter_max_weight: Mass = Field(
+        default=Mass.of(8, "oz"),
+        description="An envelope up to this weight is priced at the grid's letter row.",
+    )
 
 
 class LtlRates(Strict):

@@ -112,8 +112,10 @@ def price_parcel(
     residential: bool,
     dest_zip5: str,
     ship_date: date,
+    envelope: bool = False,
 ) -> ParcelPrice | NotCarried:
-    """Price one parcel. ``sides_nm`` in any order; ``zone`` after the service's floor."""
+    """Price one parcel. ``sides_nm`` in any order; ``zone`` after the service's floor; an
+    ``envelope`` within the letter weight takes the grid's letter price where it has one."""
     sides = rounded_sides(rules, sides_nm)
     unit = rules.unit_nm
     length_nm = sides[0] * unit
@@ -140,6 +142,9 @@ def price_parcel(
     base = grid_price(rules, prices, billable, zone)
     if base is None:
         return NotCarried(Reason.OVER_MAX_WEIGHT, "billable weight beyond the last priced weight")
+    letter = rules.grid.letter
+    if envelope and letter and letter.get(zone, -1) >= 0 and weight_ng <= rules.letter_max_ng:
+        base = letter[zone]
     if base < 0:
         return NotCarried(Reason.ZONE_NOT_PRICED, f"not offered at this weight in zone {zone}")
     lines: list[tuple[str, int]] = [("base", max(base, rules.minimum_charge))]
@@ -186,7 +191,5 @@ def price_parcel(
     incentives = rules.incentives_on(ship_date) if rules.contracts else None
     if incentives is None:
         return ParcelPrice(tuple(lines), reported)
-    net, notes = net_lines(
-        incentives, tuple(lines), reported, zone, fuel_ppm, rules.fuel_codes
-    )
+    net, notes = net_lines(incentives, tuple(lines), reported, zone, fuel_ppm, rules.fuel_codes)
     return ParcelPrice(net, reported, tuple(lines), notes)

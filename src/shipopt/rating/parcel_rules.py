@@ -55,6 +55,7 @@ class ParcelRules:
     increment_ng: int
     min_billable_ng: int
     grid: PriceGrid
+    letter_max_ng: int
     minimum_charge: int
     residential: int  # NONE: no surcharge
     delivery_areas: tuple[DeliveryAreaRule, ...]
@@ -137,6 +138,7 @@ def build_parcel_rules(service: Service) -> ParcelRules:
         increment_ng=w.round_up_to.ng,
         min_billable_ng=w.min_billable.ng if w.min_billable else 0,
         grid=service.grid,
+        letter_max_ng=spec.grid.letter_max_weight.ng if spec.grid else 0,
         minimum_charge=spec.minimum_charge,
         residential=res.amount if res else NONE,
         delivery_areas=service.delivery_areas,
