@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
 
 from shipopt.api import examples
 from shipopt.api.deps import Owner, Settings, Store, within
@@ -112,6 +112,9 @@ def _after(cursor: str) -> tuple[float, str]:
         raise InputError(Problem("cursor", "not a cursor this service gave out")) from None
 
 
+LIST_PARAMETERS = frozenset({"status", "limit", "cursor"})
+
+
 @router.get(
     "/plans",
     response_model=PlanJobPage,
@@ -123,10 +126,17 @@ def _after(cursor: str) -> tuple[float, str]:
 def list_plans(
     who: Owner,
     store: Store,
+    request: Request,
     status: Annotated[JobStatusName | None, Query(description="Only jobs in this state.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> PlanJobPage:
+    unknown = sorted(set(request.query_params) - LIST_PARAMETERS)
+    if unknown:  # a misspelt filter (?stauts=done) would silently list every job
+        raise InputError(
+            [Problem(f"query.{name}", "unknown query parameter (known: cursor, limit, status)")
+             for name in unknown]
+        )  # fmt: skip
     before = _after(cursor) if cursor is not None else None
     jobs = store.jobs(who, limit + 1, status, before)
     more = len(jobs) > limit

@@ -34,15 +34,28 @@ def money(value: Decimal) -> str:
 
 def write_zone_chart(folder: Path) -> Path:
     """Acme's chart for origins 606-608, with a BOM, title lines, '-' and '[1]' cells."""
+    folder.mkdir(parents=True, exist_ok=True)
     lines = [
         "Acme Parcel Zone Chart,,,,",
         "For shipments originating in ZIP Codes 606-01 to 608-99,,,,",
         ",,,,",
         "Dest. ZIP,Ground,3 Day Select,2nd Day Air,Next Day Air",
     ]
-    ranges = [("004-005", 8), ("010-089", 6), ("100-149", 5), ("150-199", 4), ("200-299", 5),
-              ("300-399", 5), ("400-499", 3), ("500-599", 3), ("600-619", 2), ("620-699", 3),
-              ("700-799", 5), ("800-899", 6), ("900-961", 8)]  # fmt: skip
+    ranges = [
+        ("004-005", 8),
+        ("010-089", 6),
+        ("100-149", 5),
+        ("150-199", 4),
+        ("200-299", 5),
+        ("300-399", 5),
+        ("400-499", 3),
+        ("500-599", 3),
+        ("600-619", 2),
+        ("620-699", 3),
+        ("700-799", 5),
+        ("800-899", 6),
+        ("900-961", 8),
+    ]
     for rng, zone in ranges:
         lines.append(f"{rng},{zone:03d},{300 + zone},{200 + zone},{100 + zone}")
     lines.append("967-968,[1],-,224,124")
@@ -57,6 +70,7 @@ def write_zone_chart(folder: Path) -> Path:
 def write_ground_rates(folder: Path) -> Path:
     """Acme Ground list rates: title, effective date, '$' and thousands separators, zone 44,
     an 'each additional pound' row and a footnote."""
+    folder.mkdir(parents=True, exist_ok=True)
     lines = [
         "Acme Ground - Daily Rates",
         "Effective January 5, 2026",
@@ -79,6 +93,7 @@ def write_ground_rates(folder: Path) -> Path:
 def write_air_rates(folder: Path) -> Path:
     """Two services in one workbook, one per sheet, zone codes as headers, a merged title, a
     letter row, numbers stored as numbers."""
+    folder.mkdir(parents=True, exist_ok=True)
     book = openpyxl.Workbook()
     for k, (service, title, codes) in enumerate(
         [("nda", "Next Day Air", range(102, 109)), ("2da", "2nd Day Air", range(202, 209))]
@@ -105,6 +120,7 @@ def write_air_rates(folder: Path) -> Path:
 def write_incentives(folder: Path) -> Path:
     """The agreement: merged service cells (blank below), percents as XLSX percentages, tiers,
     a minimum reduced by an amount, surcharge and fuel incentives."""
+    folder.mkdir(parents=True, exist_ok=True)
     book = openpyxl.Workbook()
     ws = book.active
     assert ws is not None
@@ -145,6 +161,7 @@ def write_incentives(folder: Path) -> Path:
 
 def write_delivery_areas(folder: Path) -> Path:
     """ZIPs by tier in sections, several ZIPs a row, some that lost their leading zero."""
+    folder.mkdir(parents=True, exist_ok=True)
     lines = [
         "Acme Delivery Area Surcharge ZIP Codes",
         "Effective January 5, 2026",
@@ -168,6 +185,7 @@ def write_delivery_areas(folder: Path) -> Path:
 
 
 def write_fuel(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     lines = [
         "Acme Fuel Surcharge,,",
         "Effective Date,Ground,Domestic Air",

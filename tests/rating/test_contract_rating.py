@@ -216,3 +216,48 @@ def test_overlapping_bands_are_refused(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace('weight_min = "6 lb"', 'weight_min = "5 lb"', 1))
     with pytest.raises(RateTableError, match=r"transportation\[1\] overlaps transportation\[0\]"):
         load_directory(folder)
+
+
+def test_batch_quotes_carry_list_net_sell_and_rank_on_sell(cctx: QuoteContext) -> None:
+    from shipopt.domain.quote_batch import BatchShipment
+    from shipopt.pipeline.quote_batch import quote_many
+
+    def shipment(value: str | None) -> BatchShipment:
+        return BatchShipment.model_validate(
+            {
+                "origin": {"postal_code": "60601"},
+                "destination": {"postal_code": "10001", "residential": True},
+                "parcel": {"dimensions": "10x8x6 in", "weight": "4 lb"},
+                "order_value": value,
+            }
+        )
+
+    at = datetime(2026, 6, 2, 9, 0)
+    net, sell = (
+        quote_many([shipment(None), shipment("80.00")], cctx, at, include_rates=True, basis=b)
+        for b in ("net", "sell")
+    )
+    single = quote(
+        QuoteRequest.model_validate(
+            {
+                "shipment": {
+                    "origin": {"postal_code": "60601"},
+                    "destination": {"postal_code": "10001", "residential": True},
+                    "parcels": [{"dimensions": "10x8x6 in", "weight": "4 lb"}],
+                    "ship_at": "2026-06-02T09:00:00",
+                },
+                "order_value": "80.00",
+            }
+        ),
+        cctx,
+    )
+    by_key = {r.key: r for r in single.rates}
+    for answer in (net[1], sell[1]):
+        assert not isinstance(answer, Exception)
+        for rate in answer.rates:
+            full = by_key[rate.key]
+            assert (rate.total, rate.list_total) == (full.total, full.prices.list.total)
+            assert rate.sell_total == (full.prices.sell.total if full.prices.sell else None)
+    free = sell[1]
+    assert not isinstance(free, Exception) and free.choice is not None
+    assert free.choice.key == "continental/ground" and free.choice.sell_total == 0

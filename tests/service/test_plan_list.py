@@ -37,3 +37,12 @@ def test_pages_newest_first_by_status_and_owner(tmp_path: Path) -> None:
         assert bad.status_code in (400, 422) and "cursor" in bad.text
         assert c.get("/v1/plans", params={"status": "done"}, headers=AUTH).status_code == 422
         assert c.get("/v1/plans").status_code == 401
+
+
+def test_unknown_query_parameter_is_refused(tmp_path: Path) -> None:
+    with TestClient(create_app(settings(tmp_path, job_threads=0))) as c:
+        r = c.get("/v1/plans", params={"stauts": "done", "limit": 5}, headers=AUTH)
+        assert r.status_code == 422
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "query.stauts" in r.text and "unknown query parameter" in r.text
+        assert c.get("/v1/plans", params={"status": "queued"}, headers=AUTH).status_code == 200

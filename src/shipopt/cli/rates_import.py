@@ -76,7 +76,8 @@ def rates_import(
     amount: Annotated[
         list[str] | None,
         typer.Option(
-            help="Delivery-area amounts TIER=COMMERCIAL or TIER=COMMERCIAL/RESIDENTIAL (repeatable)."
+            help="Delivery-area amounts TIER=COMMERCIAL or TIER=COMMERCIAL/RESIDENTIAL "
+            "(repeatable)."
         ),
     ] = None,
     tier: Annotated[str | None, typer.Option(help="One delivery-area tier for the file.")] = None,

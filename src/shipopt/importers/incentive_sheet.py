@@ -183,15 +183,11 @@ def _check(session: Session, sheet: Sheet, period: Period, doc: dict[str, Any]) 
     except ValidationError as err:
         out = []
         for p in problems_from_validation(err):
-            section, _, rest = p.where.partition("[")
-            index = rest.split("]")[0]
-            rows = period.rows.get(section, [])
+            ref = re.search(r"(transportation|surcharges|minimum)\[(\d+)\]", p.where or p.message)
             text = f"{p.where}: {p.message}" if p.where else p.message
-            for n in re.findall(r"transportation\[(\d+)\]", p.message):
-                if int(n) < len(rows):
-                    text += f" (row {rows[int(n)]})"
-            if index.isdigit() and int(index) < len(rows):
-                out.append(sheet.problem(rows[int(index)], text))
+            rows = period.rows.get(ref.group(1), []) if ref else []
+            if ref and int(ref.group(2)) < len(rows):
+                out.append(sheet.problem(rows[int(ref.group(2))], text))
             else:
                 out.append(Problem(sheet.source, text))
         return out
