@@ -77,6 +77,25 @@ def percent(text: str, what: str = "percent") -> Decimal:
     return value.normalize()
 
 
+def fraction_column(texts: list[str]) -> bool:
+    """Whether a column's percentages are written as fractions: every number below 1 and
+    none with '%' (an XLSX column of 0.25 without a percent format means 25%)."""
+    numbers = []
+    for text in texts:
+        if "%" in text:
+            return False
+        try:
+            numbers.append(number(text))
+        except CellError:
+            continue
+    return bool(numbers) and all(abs(n) < 1 for n in numbers)
+
+
+def column_percent(text: str, fractions: bool, what: str = "percent") -> Decimal:
+    found = percent(text, what)
+    return (found * 100).normalize() if fractions and "%" not in text else found
+
+
 def weight(text: str, default_unit: str = "lb") -> tuple[Decimal, str]:
     """``"2"``, ``"2 lbs."``, ``"8 oz"``, ``"0.5 kg"`` -> (2, "lb")."""
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\.?", text.strip())
@@ -163,10 +182,12 @@ def zip5(text: str) -> str:
 
 
 _MONTHS = "january february march april may june july august september october november december"
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_PATTERNS = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), "mdy"),
-    (re.compile(r"(?i)\b(" + "|".join(_MONTHS.split()) + r")\s+(\d{1,2}),?\s+(\d{4})\b"), "Mdy"),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), "mdy"),
+    (re.compile(r"(?i)\b" + _MONTH_RE + r"\s+(\d{1,2}),?\s+(\d{4})\b"), "Mdy"),
+    (re.compile(r"(?i)\b(\d{1,2})[\s-]+" + _MONTH_RE + r"[\s-]+(\d{4})\b"), "dMy"),
 ]
 
 
@@ -180,14 +201,21 @@ def find_date(text: str) -> date | None:
                 if order == "ymd":
                     day = date(int(a), int(b), int(c))
                 elif order == "mdy":
-                    day = date(int(c), int(a), int(b))
+                    year = int(c) + (2000 if len(c) == 2 else 0)
+                    day = date(year, int(a), int(b))
+                elif order == "Mdy":
+                    day = date(int(c), _month(a), int(b))
                 else:
-                    day = date(int(c), _MONTHS.split().index(a.lower()) + 1, int(b))
+                    day = date(int(c), _month(b), int(a))
             except ValueError:
                 continue
             found.append((m.start(), day))
             break
     return min(found)[1] if found else None
+
+
+def _month(text: str) -> int:
+    return [m[:3] for m in _MONTHS.split()].index(text[:3].lower()) + 1
 
 
 def parse_date(text: str) -> date:
@@ -204,7 +232,8 @@ def spend_band(text: str) -> int:
     """The lower end of a spend band, in cents: ``"$0 - $4,999.99"`` -> 0,
     ``"$20,000+"`` -> 2,000,000."""
     raw = text.strip().replace("\u2013", "-")
-    m = re.match(r"\s*\$?\s*([\d,]+(?:\.\d+)?)", raw)
+    body = re.sub(r"(?i)^\s*tier\s*\d+\s*[:.)-]?\s*", "", raw)
+    m = re.search(r"\$\s*([\d,]+(?:\.\d+)?)", body) or re.match(r"\s*([\d,]+(?:\.\d+)?)", body)
     if not m:
         raise CellError(f"spend band {raw!r} does not start with an amount")
     return money_cents(m.group(1), "spend")

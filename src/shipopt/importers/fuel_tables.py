@@ -13,7 +13,14 @@ from pathlib import Path
 import tomlkit
 
 from shipopt.errors import InputError, Problem
-from shipopt.importers.cells import CellError, is_not_offered, number, parse_date, percent
+from shipopt.importers.cells import (
+    CellError,
+    column_percent,
+    fraction_column,
+    is_not_offered,
+    number,
+    parse_date,
+)
 from shipopt.importers.common import Problems, Session, header_row
 from shipopt.importers.reader import Row, Sheet, read_sheets
 
@@ -45,19 +52,25 @@ def _weekly(session: Session, sheet: Sheet, problems: Problems, out: Schedule) -
     header = sheet.rows[i]
     date_col = next(c for c, t in enumerate(header.cells) if session.layout.is_role(t, "date"))
     groups = _groups(session, header)
-    for row in sheet.rows[i + 1 :]:
+    body = sheet.rows[i + 1 :]
+    fractions = {c: fraction_column([r.cell(c) for r in body if r.cell(c)]) for c in groups}
+    dated = 0
+    for row in body:
         try:
             day = parse_date(row.cell(date_col))
         except CellError:
             continue  # a footnote
+        dated += 1
         for col, group in groups.items():
             text = row.cell(col)
             if is_not_offered(text):
                 continue
             try:
-                out.setdefault(group, {})[day] = percent(text)
+                out.setdefault(group, {})[day] = column_percent(text, fractions[col])
             except CellError as exc:
                 problems.add(sheet, row.number, str(exc), col)
+    if not dated:
+        problems.add(sheet, header.number, "no row below the header starts with a date")
     return True
 
 
@@ -91,6 +104,7 @@ def _index(session: Session, sheet: Sheet, problems: Problems, out: Schedule) ->
             )
         )
     bands.sort(key=lambda b: b[0])
+    fractions = {c: fraction_column([b[2].cell(c) for b in bands]) for c in groups}
     for day, price in session.options.diesel:
         inside = [b for b in bands if b[0] <= price and (b[1] is None or price < b[1])]
         if not inside and bands and bands[-1][1] is not None:
@@ -101,7 +115,7 @@ def _index(session: Session, sheet: Sheet, problems: Problems, out: Schedule) ->
         row = inside[-1][2]
         for col, group in groups.items():
             try:
-                out.setdefault(group, {})[day] = percent(row.cell(col))
+                out.setdefault(group, {})[day] = column_percent(row.cell(col), fractions[col])
             except CellError as exc:
                 problems.add(sheet, row.number, str(exc), col)
     return True

@@ -18,8 +18,10 @@ from pydantic import ValidationError
 from shipopt.errors import InputError, Problem, problems_from_validation
 from shipopt.importers.cells import (
     CellError,
+    column_percent,
+    fraction_column,
     is_not_offered,
-    number,
+    money_cents,
     number_list,
     parse_date,
     percent,
@@ -27,6 +29,7 @@ from shipopt.importers.cells import (
     weight_band,
 )
 from shipopt.importers.common import Problems, Session, header_row
+from shipopt.importers.layout import normal
 from shipopt.importers.reader import Row, Sheet, read_sheets
 from shipopt.ratetables.contract import IncentivesFile
 from shipopt.units import NG_PER
@@ -63,6 +66,7 @@ class _Reader:
         self.session, self.sheet, self.problems = session, sheet, problems
         self.periods: dict[tuple[date, date | None], Period] = {}
         self.last_service = ""
+        self.fractions = False
 
     def cell(self, row: Row, cols: dict[str, int], role: str) -> str:
         return row.cell(cols[role]) if role in cols else ""
@@ -107,18 +111,34 @@ class _Reader:
                 self.transportation(period, row, cols, sid, value)
             else:
                 period.surcharges.append(
-                    {"services": [sid], "charge": charge, "percent": f"{percent(value):f}"}
+                    {"services": [sid], "charge": charge, "percent": f"{self.percent(value):f}"}
                 )
                 period.rows.setdefault("surcharges", []).append(row.number)
         except CellError as exc:
             self.fail(row, cols, "incentive", str(exc))
 
+    def percent(self, value: str) -> Decimal:
+        """A percentage; a column written as fractions (every value below 1, no '%') is read
+        as fractions (0.25 -> 25%)."""
+        return column_percent(value, self.fractions)
+
     def minimum(self, period: Period, row: Row, sid: str, value: str) -> None:
+        """``$1.50`` or ``reduced by $1.50`` / ``less 10%`` reduce the carrier's minimum;
+        ``set to $9.95`` (``of``, ``=``) replaces it."""
         entry: dict[str, Any] = {"services": [sid]}
-        if "%" in value:
-            entry["reduce_by_percent"] = f"{percent(value):f}"
+        pct = re.search(r"(\d+(?:\.\d+)?)\s*%", value)
+        amounts = re.findall(r"\$?\s*(\d[\d,]*(?:\.\d+)?)", value)
+        if pct:
+            entry["reduce_by_percent"] = f"{percent(pct.group(1)):f}"
+        elif amounts:
+            cents = money_cents(amounts[-1], "amount")
+            fixed = re.search(r"(?i)\b(set to|of|=|is)\b|=", value) and not re.search(
+                r"(?i)reduc|less|minus|off|adjust", value
+            )
+            key = "minimum" if fixed else "reduce_by_amount"
+            entry[key] = f"{cents / 100:.2f}"
         else:
-            entry["reduce_by_amount"] = f"{abs(number(value.split('by')[-1], 'amount')):.2f}"
+            raise CellError(f"minimum {value!r}: give an amount ($1.50) or a percent (10%)")
         period.minimum.append(entry)
         period.rows.setdefault("minimum", []).append(row.number)
 
@@ -129,12 +149,22 @@ class _Reader:
         zones = number_list(self.cell(row, cols, "zones"), "zones")
         if zones is not None:
             zones = sorted({self.session.layout.zone_codes.zone(str(z)) for z in zones})
-        pct = f"{percent(value):f}"
+        pct = f"{self.percent(value):f}"
         spend_text = self.cell(row, cols, "spend")
-        key = (sid, lo, hi, tuple(zones) if zones is not None else None)
+        service_words = f" {normal(self.last_service)} "
+        destination = (
+            "residential"
+            if " residential " in service_words
+            else "commercial"
+            if " commercial " in service_words
+            else "any"
+        )
+        key = (sid, lo, hi, tuple(zones) if zones is not None else None, destination)
         rule = period.transportation.get(key)
         if rule is None:
             rule = {"services": [sid]}
+            if destination != "any":
+                rule["destination"] = destination
             if lo:
                 rule["weight_min"] = _weight_text(lo)
             if hi is not None:
@@ -205,6 +235,13 @@ def import_incentives(session: Session, files: list[Path]) -> None:
                 continue
             cols = _columns(session, sheet.rows[i])
             reader = _Reader(session, sheet, problems)
+            col = cols.get("incentive")
+            texts = [r.cell(col) for r in sheet.rows[i + 1 :]] if col is not None else []
+            reader.fractions = fraction_column([t for t in texts if t])
+            if reader.fractions:
+                session.report.warnings.append(
+                    f"{sheet.source}: incentives written as fractions (0.25 = 25%)"
+                )
             for row in sheet.rows[i + 1 :]:
                 reader.row(row, cols)
             for period in reader.periods.values():

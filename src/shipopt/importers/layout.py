@@ -105,14 +105,23 @@ class Layout(_Strict):
         exact = self.named(table, text)
         if exact is not None or not text.strip():
             return exact
-        padded = f" {normal(text)} "
+        padded = f" {_plain(text)} "
         best: tuple[int, str] | None = None
         for key, aliases in table.items():
             for alias in aliases:
-                a = normal(alias)
+                a = _plain(alias)
                 if a and f" {a} " in padded and (best is None or len(a) > best[0]):
                     best = (len(a), key)
         return best[1] if best else None
+
+
+FILLER = frozenset({"surcharge", "surcharges", "zip", "zips", "code", "codes", "list", "the"})
+
+
+def _plain(text: str) -> str:
+    """:func:`normal` without filler words ("Remote Area Surcharge Alaska" -> "remote area
+    alaska")."""
+    return " ".join(w for w in normal(text).split() if w not in FILLER)
 
 
 def normal(text: str) -> str:

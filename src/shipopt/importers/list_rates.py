@@ -11,6 +11,7 @@ from pathlib import Path
 from shipopt.importers.cells import CellError, is_not_offered, money_cents, price_4, weight
 from shipopt.importers.common import Problems, Session, header_row, zone_header
 from shipopt.importers.folder import csv_text, set_transit
+from shipopt.importers.layout import normal
 from shipopt.importers.reader import Row, Sheet, read_sheets
 from shipopt.units import NG_PER
 
@@ -27,9 +28,17 @@ class RateTable:
 
 
 def _is_header(session: Session, row: Row) -> bool:
-    if not row.cells or session.layout.role(row.cells[0]) != "weight":
+    """A weight column's header (or a blank or 'Zone' corner cell) and zone columns."""
+    if not row.cells:
         return False
-    return any(zone_header(session.layout, c) for c in row.cells[1:])
+    corner = normal(row.cells[0])
+    if session.layout.role(row.cells[0]) != "weight" and corner not in CORNERS:
+        return False
+    zones = sum(1 for c in row.cells[1:] if zone_header(session.layout, c))
+    return zones >= (1 if corner not in CORNERS else 2)
+
+
+CORNERS = frozenset({"", "zone", "zones", "weight zone", "lbs zone", "weight zones"})
 
 
 def _title(session: Session, sheet: Sheet, rows: tuple[Row, ...], start: int) -> str | None:

@@ -14,23 +14,27 @@ from shipopt.errors import InputError, Problem
 from shipopt.importers.cells import CellError, zip3_range
 from shipopt.importers.common import Problems, Session, header_row
 from shipopt.importers.folder import csv_text
-from shipopt.importers.layout import NOT_SERVED
+from shipopt.importers.layout import NOT_SERVED, normal
 from shipopt.importers.reader import Row, Sheet, read_sheets
 
 ABSENT = -1
 _ORIGIN_TEXT = re.compile(
-    r"(?i)(?:origin\w*|from|shipping from|ship from)\D{0,60}?(\d{3})(?:-\d{2})?"
-    r"(?:\s*(?:to|through|thru|-|\u2013)\s*(\d{3})(?:-\d{2})?)?"
+    r"(?i)(?:origin\w*|from|shipping from|ship from|prefix|zip codes?)\D{0,60}?"
+    r"(\d{3})(?:-\d{2}(?!\d)|xx)?"
+    r"(?:\s*(?:to|through|thru|-|\u2013)\s*(\d{3})(?:-\d{2}(?!\d)|xx)?)?"
 )
 
 
-def _origins(session: Session, sheet: Sheet, path: Path) -> tuple[int, int]:
+def _origins(session: Session, sheet: Sheet, path: Path, header: int) -> tuple[int, int]:
+    """``--origin``, else the title rows' "originating in 606-01 to 608-99" (or "ZIP Code
+    prefix 606"), else a 3-digit file name."""
     if session.options.origin:
         try:
             return zip3_range(session.options.origin)
         except CellError as exc:
             raise InputError(Problem("--origin", str(exc))) from exc
-    m = _ORIGIN_TEXT.search(sheet.text)
+    titles = "\n".join(" ".join(r.filled) for r in sheet.rows[:header])
+    m = _ORIGIN_TEXT.search(titles)
     if m:
         return int(m.group(1)), int(m.group(2) or m.group(1))
     digits = re.findall(r"(?<!\d)(\d{3})(?!\d)", path.stem)
@@ -111,8 +115,12 @@ def _read_origin_chart(
             "(e.g. 'Dest. ZIP, Ground, 2nd Day Air')",
         )
         return
-    lo, hi = _origins(session, sheet, path)
+    lo, hi = _origins(session, sheet, path, i)
     header = sheet.rows[i]
+    pairs = _zip_zone_pairs(session, header)
+    if pairs:
+        _read_pairs(session, sheet, i, pairs, (lo, hi), charts, problems)
+        return
     columns = {
         col: session.service_of(text) for col, text in enumerate(header.cells) if col and text
     }
@@ -135,6 +143,56 @@ def _read_origin_chart(
                 continue
             charts[sid][lo : hi + 1, start : end + 1] = zone
         session.report.count("chart rows")
+
+
+def _zip_zone_pairs(session: Session, header: Row) -> list[int]:
+    """The postal per-origin layout: repeated "ZIP Codes | Zone" column pairs (the columns
+    of the ZIP cells)."""
+    return [
+        c
+        for c, text in enumerate(header.cells[:-1])
+        if session.layout.role(text) == "dest_zip" and normal(header.cells[c + 1]) in ZONE_WORDS
+    ]
+
+
+ZONE_WORDS = frozenset({"zone", "zones"})
+
+
+def _read_pairs(
+    session: Session,
+    sheet: Sheet,
+    i: int,
+    pairs: list[int],
+    origins: tuple[int, int],
+    charts: dict[str, np.ndarray],
+    problems: Problems,
+) -> None:
+    """Every pair's ranges, for the services ``--service`` names (else every known one)."""
+    lo, hi = origins
+    services = (
+        session.options.services or session.folder.services() or list(session.layout.services)
+    )
+    for sid in services:
+        if sid not in charts:
+            charts[sid] = _load_existing(_chart_path(session, sid))
+        charts[sid][lo : hi + 1] = ABSENT
+    for row in sheet.rows[i + 1 :]:
+        for col in pairs:
+            text = row.cell(col)
+            try:
+                start, end = zip3_range(text)
+            except CellError:
+                if text and row.cell(col + 1):
+                    problems.add(sheet, row.number, f"{text!r} is not a ZIP range", col)
+                continue
+            try:
+                zone = session.layout.zone_codes.zone(row.cell(col + 1))
+            except CellError as exc:
+                problems.add(sheet, row.number, str(exc), col + 1)
+                continue
+            for sid in services:
+                charts[sid][lo : hi + 1, start : end + 1] = zone
+            session.report.count("chart rows")
 
 
 def import_zone_charts(session: Session, files: list[Path]) -> None:

@@ -61,6 +61,9 @@ class Transportation(Strict):
     weight_min: Mass | None = None
     weight_max: Mass | None = None
     zones: list[int] | None = None
+    destination: Literal["any", "commercial", "residential"] = Field(
+        default="any", description="Only parcels to a commercial or a residential address."
+    )
 
     @model_validator(mode="after")
     def _one_rate(self) -> Transportation:
@@ -80,7 +83,10 @@ class Transportation(Strict):
         zones = (
             self.zones is None or other.zones is None or bool(set(self.zones) & set(other.zones))
         )
-        return bool(set(self.services) & set(other.services)) and lo <= hi and zones
+        where = "any" in (self.destination, other.destination) or (
+            self.destination == other.destination
+        )
+        return bool(set(self.services) & set(other.services)) and lo <= hi and zones and where
 
 
 def _lo(rule: Transportation) -> int:

@@ -27,10 +27,13 @@ class BaseBand:
     weight_max_ng: int  # inclusive; OPEN: no upper end
     zones: frozenset[int] | None  # None: every zone
     ppm: int
+    residential: bool | None = None  # None: any destination
 
-    def matches(self, billable_ng: int, zone: int) -> bool:
-        return self.weight_min_ng <= billable_ng <= self.weight_max_ng and (
-            self.zones is None or zone in self.zones
+    def matches(self, billable_ng: int, zone: int, residential: bool) -> bool:
+        return (
+            self.weight_min_ng <= billable_ng <= self.weight_max_ng
+            and (self.zones is None or zone in self.zones)
+            and (self.residential is None or self.residential == residential)
         )
 
 
@@ -43,8 +46,8 @@ class Incentives:
     surcharge_ppm: dict[str, int]  # charge code (or "fuel") -> millionths off
     minimum_net: int  # cents; -1: no floor
 
-    def base_ppm(self, billable_ng: int, zone: int) -> int:
-        return next((b.ppm for b in self.bands if b.matches(billable_ng, zone)), 0)
+    def base_ppm(self, billable_ng: int, zone: int, residential: bool) -> int:
+        return next((b.ppm for b in self.bands if b.matches(billable_ng, zone, residential)), 0)
 
 
 def _percent(ppm: int) -> str:
@@ -60,6 +63,7 @@ def compile_incentives(service: Service, contract: IncentivesFile) -> Incentives
             rule.weight_max.ng if rule.weight_max else OPEN,
             frozenset(rule.zones) if rule.zones is not None else None,
             contract.percent_for(rule),
+            None if rule.destination == "any" else rule.destination == "residential",
         )
         for rule in contract.transportation
         if sid in rule.services
@@ -93,6 +97,7 @@ def net_lines(
     list_lines: Lines,
     billable_ng: int,
     zone: int,
+    residential: bool,
     fuel_ppm: int,
     fuel_codes: frozenset[str],
 ) -> tuple[Lines, Notes]:
@@ -107,7 +112,11 @@ def net_lines(
     net_by_code: dict[str, int] = {}
     for code, cents in sums.items():
         lines.append((code, cents))
-        ppm = inc.base_ppm(billable_ng, zone) if code == "base" else inc.surcharge_ppm.get(code, 0)
+        ppm = (
+            inc.base_ppm(billable_ng, zone, residential)
+            if code == "base"
+            else inc.surcharge_ppm.get(code, 0)
+        )
         off = div_round_half_up(cents * ppm, 1_000_000)
         if off:
             lines.append((f"incentive_{code}", -off))

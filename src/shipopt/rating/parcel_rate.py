@@ -191,5 +191,7 @@ def price_parcel(
     incentives = rules.incentives_on(ship_date) if rules.contracts else None
     if incentives is None:
         return ParcelPrice(tuple(lines), reported)
-    net, notes = net_lines(incentives, tuple(lines), reported, zone, fuel_ppm, rules.fuel_codes)
+    net, notes = net_lines(
+        incentives, tuple(lines), reported, zone, residential, fuel_ppm, rules.fuel_codes
+    )
     return ParcelPrice(net, reported, tuple(lines), notes)

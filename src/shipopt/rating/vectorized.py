@@ -194,7 +194,7 @@ def price_parcels(
     net = (
         listed
         if incentives is None
-        else _net(rules, fuel_ppm, incentives, charges, reported, zones)
+        else _net(rules, fuel_ppm, incentives, charges, reported, zones, parcels.residential)
     )
     return ParcelTotals(np.where(ok, net, NOT_CARRIED), np.where(ok, listed, NOT_CARRIED), reported)
 
@@ -214,6 +214,7 @@ def _net(
     charges: dict[str, Int],
     billable: Int,
     zones: Int,
+    residential: np.ndarray,
 ) -> Int:
     """:func:`shipopt.rating.incentives.net_lines` for every parcel: the net total."""
     base = charges["base"]
@@ -222,6 +223,8 @@ def _net(
         hit = (billable >= band.weight_min_ng) & (billable <= band.weight_max_ng)
         if band.zones is not None:
             hit &= np.isin(zones, np.fromiter(band.zones, dtype=np.int64))
+        if band.residential is not None:
+            hit &= residential == band.residential
         ppm = np.where(hit, band.ppm, ppm)
     net_base = base - _half_up(base * ppm, 1_000_000)
     if inc.minimum_net >= 0:
