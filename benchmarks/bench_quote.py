@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
+import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,17 +88,32 @@ def scalar_prices(ctx: QuoteContext, sample: RandomParcels, keys: list[str]) -> 
     return out
 
 
+def _tables(contract: bool) -> Path:
+    if not contract:
+        return ROOT / "rate_tables"
+    folder = Path(tempfile.mkdtemp(prefix="shipopt-bench-")) / "tables"
+    shutil.copytree(ROOT / "rate_tables", folder)
+    for path in (ROOT / "tests" / "data" / "contract").glob("*.toml"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quotes", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--agreement", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--contract",
+        action="store_true",
+        help="the sample tables with tests/data/contract's incentive and markup files",
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     console = Console()
-    ctx = QuoteContext.from_directory(ROOT / "rate_tables")
+    ctx = QuoteContext.from_directory(_tables(args.contract))
     zone_arrays = ZoneArrays(ctx.directory)
 
     console.print(f"single quotes: {args.quotes} ...")
@@ -164,8 +181,8 @@ def main() -> None:
         table.add_row(row["measure"], row["value"], row["target"])
     console.print(table)
     path = write(
-        "quote",
-        "Quote path performance",
+        "quote_contract" if args.contract else "quote",
+        "Quote path performance" + (" (incentives and markups loaded)" if args.contract else ""),
         summary,
         {
             "single": single,

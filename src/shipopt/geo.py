@@ -142,6 +142,9 @@ class ZipDirectory:
     def known_zips(self) -> list[str]:
         return list(self._records)
 
+    def is_military(self, zip5: str) -> bool:
+        return zip5 in self._military
+
     def has_point(self, zip5: str) -> bool:
         record = self._records.get(zip5)
         return record is not None and record.lat is not None

@@ -105,6 +105,8 @@ def test_quote_carries_list_net_and_sell(cctx: QuoteContext) -> None:
     resp = quote(req, cctx, datetime(2026, 6, 2, tzinfo=UTC))
     ground = next(r for r in resp.rates if r.key == "continental/ground")
     assert ground.total == ground.prices.net.total
+    assert (ground.agreement_version, ground.markup_version) == ("P-1001 rev 2", "2026-checkout")
+    assert ground.table_version == "2026.1"
     assert ground.prices.list.total > ground.total
     assert sum(c.amount for c in ground.prices.net.charges) == ground.total
     assert sum(c.amount for c in ground.prices.list.charges) == ground.prices.list.total

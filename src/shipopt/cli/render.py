@@ -10,14 +10,26 @@ from shipopt.domain.quote import QuoteResponse
 
 
 def quote_tables(response: QuoteResponse, console: Console) -> None:
+    """The rates (with list and sell columns when an agreement or markup applies), their
+    net charge lines, the ineligible services and the explanation."""
+    listed = any(r.prices.list.total != r.total for r in response.rates)
+    sold = any(r.prices.sell is not None for r in response.rates)
     table = Table(title="Rates", show_lines=False)
-    for col in ("#", "service", "total", "zone", "billable", "days", "ships", "delivers", "tags"):
-        table.add_column(col, justify="right" if col in ("total", "zone", "days") else "left")
+    prices = [*(["list"] if listed else []), "total", *(["sell"] if sold else [])]
+    cols = ("#", "service", *prices, "zone", "billable", "days", "ships", "delivers", "tags")
+    for col in cols:
+        table.add_column(col, justify="right" if col in (*prices, "zone", "days") else "left")
     for i, r in enumerate(response.rates, 1):
+        sell = r.prices.sell
+        amounts = [
+            *([f"{r.prices.list.total}"] if listed else []),
+            f"{r.currency} {r.total}",
+            *([f"{sell.total}" if sell else "-"] if sold else []),
+        ]
         table.add_row(
             str(i),
             f"{r.key}" + (" *" if r.guaranteed else ""),
-            f"{r.currency} {r.total}",
+            *amounts,
             str(r.zone),
             f"{r.billable_weight.to('lb').normalize():f} lb",
             str(r.transit_days),

@@ -101,6 +101,12 @@ class Rate(Frozen):
     estimated_delivery: date
     guaranteed: bool
     table_version: str
+    agreement_version: str | None = Field(
+        default=None, description="The incentive file's version when an agreement priced it."
+    )
+    markup_version: str | None = Field(
+        default=None, description="The markup file's version when it gave the sell price."
+    )
     tags: list[Tag] = []
 
     @property

@@ -142,6 +142,8 @@ def build_rate(
     ppm = spec.fuel.percent_on(ship_day)
     fuel_pct = f"{Decimal(ppm).scaleb(-4).normalize():f}%" if ppm else ""
     net = _price([(p.lines, p.notes) for p in prices], fuel_pct)
+    agreement = service.incentives_on(ship_day) if service.incentives else None
+    markup = service.markup_on(ship_day) if service.markups else None
     listed = (
         _price([(p.list_lines or p.lines, ()) for p in prices], fuel_pct)
         if any(p.list_lines is not None for p in prices)
@@ -166,6 +168,8 @@ def build_rate(
         estimated_delivery=delivery,
         guaranteed=spec.transit.guaranteed,
         table_version=spec.version,
+        agreement_version=agreement.version if agreement else None,
+        markup_version=markup.version if markup and sell is not None else None,
     )
 
 

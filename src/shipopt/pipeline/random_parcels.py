@@ -19,8 +19,11 @@ class RandomParcels:
 
 
 def usable_zips(directory: ZipDirectory, limit: int | None = None) -> list[str]:
-    """ZIPs with their own coordinates (sorted), optionally the first ``limit`` of a sample."""
-    zips = sorted(z for z in directory.known_zips() if directory.has_point(z))
+    """ZIPs a quote accepts with their own coordinates (sorted; military ZIPs are refused),
+    optionally the first ``limit`` of a sample."""
+    zips = sorted(
+        z for z in directory.known_zips() if directory.has_point(z) and not directory.is_military(z)
+    )
     return zips if limit is None else zips[:: max(1, len(zips) // limit)][:limit]
 
 
