@@ -6,6 +6,7 @@ markup rules give one (the net total elsewhere)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from shipopt.domain.quote import BestValue, Policy, PriceBasis, Rate, Tag
 
@@ -17,21 +18,25 @@ def _keys(best: BestValue, basis: PriceBasis) -> dict[Policy, KeyFn]:
     """The sort key of each policy. Best value: cheapest within ``within_days`` transit days
     (others after, fastest first), or the least amount plus ``cost_per_day`` per transit day."""
 
+    amount: Callable[[Rate], Decimal] = (
+        (lambda r: r.total) if basis == "net" else (lambda r: r.amount(basis))
+    )
+
     def cheapest(r: Rate) -> SortKey:
-        return (r.amount(basis), r.estimated_delivery, r.key)
+        return (amount(r), r.estimated_delivery, r.key)
 
     def fastest(r: Rate) -> SortKey:
-        return (r.estimated_delivery, r.amount(basis), r.key)
+        return (r.estimated_delivery, amount(r), r.key)
 
     limit = best.within_days
 
     def within(r: Rate) -> SortKey:
         if limit is not None and r.transit_days <= limit:
-            return (0, r.amount(basis), r.estimated_delivery, r.key)
-        return (1, r.estimated_delivery, r.amount(basis), r.key)
+            return (0, amount(r), r.estimated_delivery, r.key)
+        return (1, r.estimated_delivery, amount(r), r.key)
 
     def scored(r: Rate) -> SortKey:
-        cost = r.amount(basis) + best.cost_per_day * r.transit_days
+        cost = amount(r) + best.cost_per_day * r.transit_days
         return (cost, r.estimated_delivery, r.key)
 
     return {

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions, Parcel
 from shipopt.domain.quote import (
-    Charge,
     Ineligible,
     Price,
     PriceBasis,
@@ -90,7 +90,8 @@ def _description(code: str, fuel_pct: str) -> str:
 
 
 def _price(parts: list[tuple[Lines, Notes]], fuel_pct: str) -> Price:
-    """Sum the parts' lines by code (first-seen order) into one itemized price."""
+    """Sum the parts' lines by code (first-seen order) into one itemized price (validated in
+    one pass: building each Charge model on its own cost a third of a quote's time)."""
     sums: dict[str, int] = {}
     notes: dict[str, list[str]] = {}
     for lines, part_notes in parts:
@@ -100,15 +101,15 @@ def _price(parts: list[tuple[Lines, Notes]], fuel_pct: str) -> Price:
             if note not in notes.setdefault(code, []):
                 notes[code].append(note)
     charges = [
-        Charge(
-            code=code,
-            description=_description(code, fuel_pct)
+        {
+            "code": code,
+            "description": _description(code, fuel_pct)
             + (f" ({'; '.join(notes[code])})" if code in notes else ""),
-            amount=cents_to_decimal(cents),
-        )
+            "amount": cents_to_decimal(cents),
+        }
         for code, cents in sums.items()
     ]
-    return Price(total=cents_to_decimal(sum(sums.values())), charges=charges)
+    return Price.model_validate({"total": cents_to_decimal(sum(sums.values())), "charges": charges})
 
 
 def sell_price(
@@ -128,6 +129,11 @@ def sell_price(
     return sell_lines(markup, service.key, list_total, sum(p.total for p in prices), weight, value)
 
 
+@cache
+def _percent_text(ppm: int) -> str:
+    return f"{Decimal(ppm).scaleb(-4).normalize():f}%" if ppm else ""
+
+
 def build_rate(
     service: Service,
     prices: list[ParcelPrice],
@@ -139,8 +145,7 @@ def build_rate(
 ) -> Rate:
     """The parcels' list and net lines summed by code into one Rate, with its sell price."""
     spec = service.spec
-    ppm = spec.fuel.percent_on(ship_day)
-    fuel_pct = f"{Decimal(ppm).scaleb(-4).normalize():f}%" if ppm else ""
+    fuel_pct = _percent_text(spec.fuel.percent_on(ship_day))
     net = _price([(p.lines, p.notes) for p in prices], fuel_pct)
     agreement = service.incentives_on(ship_day) if service.incentives else None
     markup = service.markup_on(ship_day) if service.markups else None
