@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/shipopt plan run --orders out/sample/orders.csv --skus out/sample/skus.csv \
 		--warehouses out/sample/warehouses.json --boxes examples/boxes.json \
 		--config examples/plan.toml --strategy full --out out/plan
+	$(BIN)/shipopt plan report out/plan
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)

@@ -252,3 +252,26 @@ def plan_compare(
         header + "".join("| " + " | ".join(str(v) for v in r.values()) + " |\n" for r in rows)
     )
     console.print(f"results: {escape(str(out))}")
+
+
+@plan_app.command("report")
+def plan_report(
+    plan_dir: Annotated[Path, typer.Argument(help="A folder written by shipopt plan run.")],
+    out: Annotated[
+        Path | None, typer.Option(help="The HTML file (default: PLAN_DIR/report.html).")
+    ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(help="A compare.json of shipopt plan compare, shown side by side."),
+    ] = None,
+    tile_url: Annotated[
+        str, typer.Option(help="A map tile server URL ({z}/{x}/{y}) for a report read online.")
+    ] = "",
+) -> None:
+    """Write the plan as one self-contained HTML page (overview, orders, routes, boxes in 3D,
+    comparison) that opens from the file system with no server and no internet."""
+    from shipopt.web.report import write_report
+
+    with user_errors():
+        path = write_report(plan_dir, out, compare, tile_url)
+    console.print(f"report: {escape(str(path))}")

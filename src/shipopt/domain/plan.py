@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -51,6 +51,15 @@ class OrderBook:
             )
 
 
+class BoxLayout(Frozen):
+    """One box of a shipment as packed: its type, inner size and every unit's place, in
+    millimetres, in load order (``units``: sku, x, y, z, length, width, height)."""
+
+    box: str
+    inner_mm: tuple[Decimal, Decimal, Decimal]
+    units: list[tuple[str, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]]
+
+
 class ShipmentDecision(Frozen):
     warehouse: str
     carrier: str = Field(description="A carrier, or 'own-fleet'.")
@@ -70,6 +79,7 @@ class ShipmentDecision(Frozen):
         default=None, description="Joint shipment id when it rides with other orders' goods."
     )
     pallets: int = Field(default=0, ge=0, description="Pallets when it goes as freight.")
+    layout: list[BoxLayout] = Field(default=[], description="The boxes as packed.")
     fill_rate: Decimal | None = Field(
         default=None, description="Units' volume over the boxes' inner volume."
     )
@@ -108,10 +118,36 @@ class RowProblem(Frozen):
     message: str
 
 
+class RouteStop(Frozen):
+    order_id: str
+    lat: float
+    lon: float
+    arrival: time
+    departure: time
+    weight: Mass
+
+
+class RoutePlan(Frozen):
+    """One own-fleet van route: its depot, stops in order and totals."""
+
+    id: str
+    warehouse: str
+    lat: float
+    lon: float
+    departure: time
+    return_time: time
+    distance_km: Decimal
+    duration_minutes: Decimal
+    cost: Decimal
+    load_weight: Mass
+    stops: list[RouteStop]
+
+
 class Plan(Frozen):
     orders: list[OrderDecision]
     strategy: str
     row_problems: list[RowProblem] = []
+    routes: list[RoutePlan] = Field(default=[], description="The own fleet's routes.")
 
 
 DEFAULT_DAY = date(2026, 12, 1)  # the sample data's day: the one default for a plan's day

@@ -10,7 +10,7 @@ from decimal import Decimal
 from shipopt.domain.batch import OrderLine, Sku
 from shipopt.domain.packing import BoxType, Item, PackedBox, PackOptions, PackRequest
 from shipopt.domain.parcel import Parcel
-from shipopt.domain.plan import PlanSettings
+from shipopt.domain.plan import BoxLayout, PlanSettings
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import cartonize
@@ -19,6 +19,7 @@ from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.eligibility import plan_services
 from shipopt.pipeline.lane import resolve_lane
 from shipopt.pipeline.quote import pack_items
+from shipopt.units import Length
 
 BasketKey = tuple[tuple[str, int], ...]
 
@@ -65,6 +66,7 @@ class BasketPacking:
     boxes: tuple[str, ...]
     parcels: tuple[Parcel, ...]
     fill_rate: Decimal | None = None  # item volume over the boxes' inner volume
+    layout: tuple[BoxLayout, ...] = ()  # the boxes with their units in place
 
 
 @dataclass
@@ -118,6 +120,7 @@ def pack_basket(
                 tuple(b.box for b in packing.boxes),
                 tuple(Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes),
                 _fill(packing.boxes, boxes),
+                tuple(box_layout(b, boxes) for b in packing.boxes),
             )
     except ShipoptError as exc:
         result = str(exc)
@@ -154,6 +157,25 @@ def _reference_request(
         }
     )
     return cache.reference
+
+
+def _mm(length: Length) -> Decimal:
+    return length.to("mm").quantize(Decimal("0.1"))
+
+
+def box_layout(packed: PackedBox, catalog: list[BoxType]) -> BoxLayout:
+    """A packed box for the planner's 3D view: the type's inner size (the outer one for own
+    packaging) and each unit's place and size, in millimetres."""
+    kind = next((b for b in catalog if b.name == packed.box), None)
+    inner = kind.inner if kind is not None else packed.outer
+    return BoxLayout(
+        box=packed.box,
+        inner_mm=(_mm(inner.length), _mm(inner.width), _mm(inner.height)),
+        units=[
+            (p.sku, _mm(p.x), _mm(p.y), _mm(p.z), _mm(p.length), _mm(p.width), _mm(p.height))
+            for p in packed.placements
+        ],
+    )
 
 
 def _fill(packed: list[PackedBox], catalog: list[BoxType]) -> Decimal | None:

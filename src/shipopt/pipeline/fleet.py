@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from shipopt.domain.batch import Fleet, Order, Warehouse
-from shipopt.domain.plan import OrderDecision, PlanSettings, ShipmentDecision
-from shipopt.domain.routing import Depot, Place, RoutingRequest, Stop, VehicleType
-from shipopt.geo import ZipDirectory, distance_miles
+from shipopt.domain.plan import OrderDecision, PlanSettings, RoutePlan, RouteStop, ShipmentDecision
+from shipopt.domain.routing import Depot, Place, PlannedRoute, RoutingRequest, Stop, VehicleType
+from shipopt.geo import ZipDirectory, ZipPoint, distance_miles
 from shipopt.routing.build import build, report
 from shipopt.routing.evaluate import evaluate
 from shipopt.routing.pyvrp_adapter import solve_pyvrp
@@ -35,10 +35,12 @@ def assign_own_fleet(
     warehouses: list[Warehouse],
     directory: ZipDirectory,
     settings: PlanSettings,
-) -> list[OrderDecision]:
+) -> tuple[list[OrderDecision], list[RoutePlan]]:
     """Each warehouse's vans take the orders in their radius that they deliver for less than
-    the carrier quote (the quote is the stop's drop penalty); the rest keep their carrier."""
+    the carrier quote (the quote is the stop's drop penalty); the rest keep their carrier.
+    Also each route driven, with its stops' places and times."""
     updated = {d.order_id: d for d in decisions}
+    plans: list[RoutePlan] = []
     for w in warehouses:
         fleet = w.fleet
         if fleet is None or fleet.vans == 0:
@@ -55,14 +57,54 @@ def assign_own_fleet(
         if not ev.feasible or routes.failure:
             continue  # keep the carriers
         result = report(request, built, routes, ev)
+        home = directory.resolve(w.postal_code, f"warehouse {w.id}")
         for k, route in enumerate(result.routes, 1):
+            plans.append(_route_plan(f"{w.id}-R{k}", w.id, home, route, updated, orders, directory))
             shares = _shares(route.cost, len(route.visits))
             for stop_no, (visit, share) in enumerate(zip(route.visits, shares, strict=True), 1):
                 d = updated[visit.stop]
                 van = _van_shipment(d.shipments[0], orders[d.order_id], route.vehicle_type, share)
                 van = van.model_copy(update={"route": f"{w.id}-R{k}", "stop": stop_no})
                 updated[d.order_id] = d.model_copy(update={"shipments": [van], "total": share})
-    return [updated[d.order_id] for d in decisions]
+    return [updated[d.order_id] for d in decisions], plans
+
+
+def _route_plan(
+    route_id: str,
+    warehouse: str,
+    home: ZipPoint,
+    route: PlannedRoute,
+    decided: dict[str, OrderDecision],
+    orders: dict[str, Order],
+    directory: ZipDirectory,
+) -> RoutePlan:
+    stops = []
+    for visit in route.visits:
+        place = directory.resolve(orders[visit.stop].destination.postal_code)
+        weight = decided[visit.stop].shipments[0].weight
+        stops.append(
+            RouteStop(
+                order_id=visit.stop,
+                lat=place.lat,
+                lon=place.lon,
+                arrival=visit.arrival,
+                departure=visit.departure,
+                weight=weight,
+            )
+        )
+    return RoutePlan(
+        id=route_id,
+        warehouse=warehouse,
+        lat=home.lat,
+        lon=home.lon,
+        departure=route.departure,
+        return_time=route.return_time,
+        distance_km=route.distance_km,
+        duration_minutes=route.duration_minutes,
+        cost=route.cost,
+        load_weight=route.load_weight,
+        stops=stops,
+    )
 
 
 def _candidates(

@@ -18,6 +18,7 @@ from shipopt.domain.plan import (
     OrderDecision,
     Plan,
     PlanSettings,
+    RoutePlan,
     RowProblem,
     ShipmentDecision,
     Unplanned,
@@ -61,6 +62,7 @@ def plan_day(
     if settings.executor == "local" and settings.workers > 1 and settings.rate_tables is not None:
         pool = PoolRun(skus, boxes, warehouses, settings)
     by_id = {w.id: w for w in warehouses}
+    routes: list[RoutePlan] = []
     try:
         sourcing = _sourcing(book, warehouses, skus, ctx, settings, pool, stages)
         jobs = [(a.order, wid, lines) for a in sourcing.assignments for wid, lines in a.shipments]
@@ -85,7 +87,7 @@ def plan_day(
             from shipopt.pipeline.fleet import assign_own_fleet
 
             orders = {o.id: o for o in book.orders}
-            ordered = assign_own_fleet(ordered, orders, warehouses, ctx.directory, settings)
+            ordered, routes = assign_own_fleet(ordered, orders, warehouses, ctx.directory, settings)
     except BaseException:
         if pool is not None:
             pool.close(failed=True)
@@ -99,7 +101,7 @@ def plan_day(
     if journal is not None:
         journal.close(finished=True)
     rows = [RowProblem(where=p.where, message=p.message) for p in book.problems]
-    return Plan(orders=ordered, strategy=settings.strategy, row_problems=rows)
+    return Plan(orders=ordered, strategy=settings.strategy, row_problems=rows, routes=routes)
 
 
 def _check_carrier(settings: PlanSettings, ctx: QuoteContext) -> None:

@@ -95,6 +95,7 @@ def decide_shipment(
         service=c.service,
         total=c.total,
         boxes=list(packed.boxes),
+        layout=list(packed.layout),
         fill_rate=packed.fill_rate,
         weight=Mass(sum(p.weight.ng for p in packed.parcels)),
         ship_date=c.ship_date,
