@@ -179,3 +179,11 @@ def test_fuel_index_table(tmp_path: Path) -> None:
     import_files("fuel", [path], into, opts)
     fuel = tomllib.loads((into / "acme" / "ground_2026-01-05.toml").read_text())["fuel"]
     assert fuel["schedule"] == [{"effective_from": date(2026, 11, 30), "percent": "18.5"}]
+
+
+def test_surcharge_files_need_the_carriers_services_first(tmp_path: Path) -> None:
+    das = cf.write_delivery_areas(tmp_path / "f")
+    found = problems_of("delivery-areas", [das], tmp_path / "empty", ACME)
+    assert "--into: no service of acme in the folder: import its list rates first" in found
+    fuel = cf.write_fuel(tmp_path / "f")
+    assert "import its list rates first" in problems_of("fuel", [fuel], tmp_path / "empty")

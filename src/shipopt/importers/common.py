@@ -115,6 +115,20 @@ class Session:
             )
         return found
 
+    def targets(self) -> list[str]:
+        """The services a surcharge or fuel file applies to: ``--service``, else every
+        service of the carrier in the folder (there must be one)."""
+        found = self.options.services or self.folder.services()
+        if not found:
+            raise InputError(
+                Problem(
+                    "--into",
+                    f"no service of {self.options.carrier} in the folder: import its list "
+                    "rates first",
+                )
+            )
+        return found
+
     def label(self, start: date) -> str:
         return self.options.version or start.isoformat()
 

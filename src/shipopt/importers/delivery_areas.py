@@ -92,15 +92,7 @@ def import_delivery_areas(session: Session, files: list[Path]) -> None:
     problems.raise_any()
     if not tiers:
         raise InputError(Problem(", ".join(p.name for p in files), "no ZIP codes found"))
-    targets = session.options.services or session.folder.services()
-    if not targets:
-        raise InputError(
-            Problem(
-                "--into",
-                f"no service of {session.options.carrier} in the "
-                "folder: import its list rates first",
-            )
-        )
+    targets = session.targets()
     home = session.folder.home
     for tier in sorted(set(session.options.amounts) - set(tiers)):
         session.report.warnings.append(f"--amount {tier}: no ZIP of that tier in the files")

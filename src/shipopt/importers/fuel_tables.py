@@ -138,15 +138,7 @@ def import_fuel(session: Session, files: list[Path]) -> None:
                     "column and percentage columns, or diesel price bands",
                 )
     problems.raise_any()
-    targets = session.options.services or session.folder.services()
-    if not targets:
-        raise InputError(
-            Problem(
-                "--into",
-                f"no service of {session.options.carrier} in the "
-                "folder: import its list rates first",
-            )
-        )
+    targets = session.targets()
     for sid in targets:
         group = session.names(sid).fuel
         entries = schedule.get(group) or schedule.get("all")
