@@ -21,7 +21,7 @@ from shipopt.api.observe import Metrics, Observe
 from shipopt.api.openapi import openapi_builder
 from shipopt.api.problems import install, responses
 from shipopt.api.reload import TableReloader
-from shipopt.api.routes import admin, health, packing, plans, quotes, routing, services
+from shipopt.api.routes import admin, health, packing, planner, plans, quotes, routing, services
 from shipopt.api.security import BodyLimit, KeyGate, RateLimiter
 from shipopt.api.store import JobStore, StoreError
 from shipopt.api.webhooks import WebhookSender
@@ -83,6 +83,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         v1.include_router(resource.router)
     app.include_router(v1)
     app.include_router(health.router)
+    app.include_router(planner.router)
     app.openapi = openapi_builder(app)  # type: ignore[method-assign]
     # each path's methods, for the Allow header of a 405 (FastAPI nests included routers)
     mounted = [
@@ -90,7 +91,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         for res in (quotes, packing, routing, plans, services, admin)
         for r in res.router.routes
     ]
-    mounted += [("", r) for r in [*health.router.routes, *app.router.routes]]
+    mounted += [
+        ("", r) for r in [*health.router.routes, *planner.router.routes, *app.router.routes]
+    ]
     app.state.allow_table = [
         (compile_path(prefix + route.path)[0], frozenset(route.methods or ()))
         for prefix, route in mounted

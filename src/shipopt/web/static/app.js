@@ -1,8 +1,8 @@
 "use strict";
+/* global L */
 // The planner's page: overview, orders table, routes map, boxes in 3D, strategy comparison.
 // Plain browser JavaScript: Leaflet draws the map; everything else is drawn here.
-(function () {
-  const DATA = JSON.parse(document.getElementById("plan-data").textContent);
+function start(DATA) {
   const STATES = JSON.parse(document.getElementById("us-states").textContent || "null");
   const PAGE = 100;
   const $ = (id) => document.getElementById(id);
@@ -308,6 +308,104 @@
   }
 
   document.getElementById("title").textContent = DATA.title || "shipopt plan";
+  $("tabs").hidden = false;
+  $("overview").hidden = false;
   drawOverview();
   drawOrders();
-})();
+  performance.mark("shipopt-ready");  // the overview and the first page of orders are drawn
+}
+
+// ---- served by `shipopt serve` at /app: sign in with a key, pick or start a plan ----------
+const KEY = "shipopt-key";
+const byId = (id) => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`, "Content-Type": "application/json" };
+  const response = await fetch(path, { ...options, headers });
+  if (response.status === 401 || response.status === 403) {
+    sessionStorage.removeItem(KEY);
+    throw new Error("This API key was refused.");
+  }
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+  return response.json();
+}
+
+function fail(where, error) {
+  const box = byId(where);
+  box.textContent = error.message;
+  box.hidden = false;
+}
+
+async function listPlans() {
+  byId("signin").hidden = true;
+  byId("jobs").hidden = false;
+  const page = await api("/v1/plans?limit=50");
+  const body = byId("job-table").tBodies[0];
+  body.replaceChildren();
+  for (const job of page.jobs) {
+    const tr = document.createElement("tr");
+    for (const text of [job.id, job.status, `${Math.round(100 * job.progress)}%`, job.created_at]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    const td = document.createElement("td");
+    if (job.status === "succeeded") {
+      const b = document.createElement("button");
+      b.textContent = "Open";
+      b.setAttribute("aria-label", `Open plan ${job.id}`);
+      b.addEventListener("click", () => openPlan(job.id));
+      td.append(b);
+    }
+    tr.append(td);
+    body.append(tr);
+  }
+  if (!page.jobs.length) body.innerHTML = '<tr><td colspan="5">No plans yet: start one below.</td></tr>';
+}
+
+function openPlan(id) {
+  location.hash = `plan=${id}`;
+  location.reload();
+}
+
+async function replan(day) {
+  const body = { ...day, strategy: byId("strategy").value };
+  const job = await api("/v1/plans", { method: "POST", body: JSON.stringify(body) });
+  const status = byId("job-status");
+  for (;;) {
+    const now = await api(`/v1/plans/${job.id}`);
+    status.textContent = `plan ${job.id}: ${now.status}, ${Math.round(100 * now.progress)}% of shipments decided`;
+    if (now.status === "succeeded") return openPlan(job.id);
+    if (now.status === "failed" || now.status === "cancelled") throw new Error(`plan ${job.id} ${now.status}: ${now.error || ""}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function served() {
+  const wanted = /^#plan=(.+)$/.exec(location.hash);
+  byId("signin-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY, byId("api-key").value.trim());
+    listPlans().catch((err) => { byId("signin").hidden = false; byId("jobs").hidden = true; fail("signin-error", err); });
+  });
+  byId("sample").addEventListener("click", () =>
+    fetch("/app/sample-day.json").then((r) => r.json()).then(replan).catch((err) => fail("job-error", err)));
+  byId("upload").addEventListener("change", async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    try { await replan(JSON.parse(await file.text())); } catch (err) { fail("job-error", err); }
+  });
+  byId("to-plans").addEventListener("click", () => { location.hash = ""; location.reload(); });
+  if (!sessionStorage.getItem(KEY)) { byId("signin").hidden = false; return; }
+  if (wanted) {
+    api(`/v1/plans/${wanted[1]}/result`)
+      .then((r) => start({ title: `Plan ${wanted[1]} (${r.plan.strategy})`, plan: r.plan, summary: r.summary, compare: null, tile_url: "" }))
+      .catch((err) => { byId("signin").hidden = false; fail("signin-error", err); });
+    byId("to-plans").hidden = false;
+    return;
+  }
+  listPlans().catch((err) => { byId("signin").hidden = false; byId("jobs").hidden = true; fail("signin-error", err); });
+}
+
+const EMBEDDED = JSON.parse(byId("plan-data").textContent);
+if (EMBEDDED) start(EMBEDDED); else served();
