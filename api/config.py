@@ -104,6 +104,13 @@ class ApiSettings(Settings):
     max_listed_errors: int = Field(
         default=50, ge=1, le=10_000, description="Field errors listed in one 422 answer."
     )
+    map_tile_url: str = Field(
+        default="",
+        max_length=500,
+        description="A map tile server ({z}/{x}/{y}) under the planner page's routes, for "
+        "users online; empty: the offline state outlines only.",
+    )
+    map_tile_attribution: str = Field(default="", max_length=500)
 
     @field_validator("api_key_hashes", "admin_key_hashes")
     @classmethod

@@ -11,14 +11,16 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from shipopt.api.deps import Settings
+
 router = APIRouter(include_in_schema=False)
 
 
 @cache
-def _page() -> str:
+def _page(tile_url: str, attribution: str) -> str:
     from shipopt.web.report import page
 
-    return page(None)
+    return page(None, {"tile_url": tile_url, "tile_attribution": attribution})
 
 
 @cache
@@ -41,8 +43,9 @@ def sample_day() -> dict[str, Any]:
 
 
 @router.get("/app", response_class=HTMLResponse)
-def planner_page() -> HTMLResponse:
-    return HTMLResponse(_page(), headers={"Cache-Control": "no-store"})
+def planner_page(settings: Settings) -> HTMLResponse:
+    html = _page(settings.map_tile_url, settings.map_tile_attribution)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/app/sample-day.json")

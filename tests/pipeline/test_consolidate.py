@@ -97,6 +97,10 @@ def test_heavy_shipments_go_as_freight_when_cheaper(ctx: QuoteContext) -> None:
     full = plan_day(book, SKUS, [STOCK], BOXES, ctx, PlanSettings(strategy="full"))
     s = full.orders[0].shipments[0]
     assert s.pallets >= 1 and s.total < parcels.orders[0].total
+    # the 3D view: the cartons, then each pallet with the cartons on it
+    pallets = s.layout[len(s.boxes) :]
+    assert len(pallets) == s.pallets and all(p.units for p in pallets)
+    assert sum(len(p.units) for p in pallets) == len(s.boxes)
     assert s.carrier_quote == parcels.orders[0].total
     service = next(
         v

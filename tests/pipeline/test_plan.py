@@ -113,6 +113,25 @@ def test_cheap_vans_take_the_local_orders_that_pay(
         assert stops == list(range(1, len(stops) + 1))
         # the vans only take what pays: a route costs no more than the carrier quotes it replaces
         assert sum(s.total for s in shipments) <= sum(s.carrier_quote for s in shipments)
+    # the routes the planner's map draws: each van shipment a stop of its route, in order
+    assert {r.id for r in plan.routes} == set(routes)
+    for r in plan.routes:
+        by_stop = sorted(routes[r.id], key=lambda s: s.stop or 0)
+        order_of = {id(s): o.order_id for o, s in vans}
+        assert [st.order_id for st in r.stops] == [order_of[id(s)] for s in by_stop]
+        assert r.warehouse == "NJ1" and r.cost == sum(s.total for s in by_stop)
+        assert all(a.departure <= b.arrival for a, b in zip(r.stops, r.stops[1:], strict=False))
+    # every packed shipment's layout holds its units once, inside its box
+    for o in carriers_only.orders:
+        for s in o.shipments:
+            for box in s.layout:
+                for _, x, y, z, length, width, height in box.units:
+                    assert x + length <= box.inner_mm[0] + 1 and y + width <= box.inner_mm[1] + 1
+                    assert z + height <= box.inner_mm[2] + 1
+    ordered = {o.id: sum(line.quantity for line in o.lines) for o in book.orders}
+    for o in carriers_only.orders:
+        if o.status == "planned" and all(s.layout for s in o.shipments):
+            assert sum(len(b.units) for s in o.shipments for b in s.layout) == ordered[o.order_id]
     assert sorted(o.order_id for o in plan.orders) == sorted(
         o.order_id for o in carriers_only.orders
     )

@@ -89,6 +89,10 @@ def test_replan_from_the_page_runs_and_opens(browser: Any, server: str, tmp_path
     page.wait_for_selector("#jobs:not([hidden])")
     assert page.locator("#job-table tbody tr").count() == 1
     assert "succeeded" in page.inner_text("#job-table tbody")
+    page.check("#job-table input.pick")
+    page.click("#compare-picked")
+    page.wait_for_selector("#job-compare table")
+    assert page.locator("#job-compare tbody tr").count() == 1
     page.screenshot(path=str(SHOTS / "plans.png"))
     assert errors == []
     page.close()

@@ -19,7 +19,7 @@ from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import OrderDecision, PlanSettings, ShipmentDecision
 from shipopt.errors import ShipoptError
 from shipopt.packing.pallets import Carton, PalletRequest, palletize
-from shipopt.pipeline.baskets import BasketPacking, Baskets, pack_basket
+from shipopt.pipeline.baskets import BasketPacking, Baskets, box_layout, pack_basket
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.shipments import ship_order
 from shipopt.units import Mass
@@ -193,6 +193,7 @@ def go_freight(decisions: list[OrderDecision], day: Day) -> list[OrderDecision]:
                         "service": c.service,
                         "total": c.total,
                         "pallets": len(freight.parcels),
+                        "layout": [*s.layout, *freight.layout],
                         "ship_date": c.ship_date,
                         "promised": c.estimated_delivery,
                         "on_time": None
@@ -229,5 +230,7 @@ def _freight(packed: BasketPacking, settings: PlanSettings) -> BasketPacking | N
     if result.unplaced or not result.pallets:
         return None
     return BasketPacking(
-        tuple(p.load.box for p in result.pallets), tuple(p.parcel for p in result.pallets)
+        tuple(p.load.box for p in result.pallets),
+        tuple(p.parcel for p in result.pallets),
+        layout=tuple(box_layout(p.load, []) for p in result.pallets),
     )

@@ -32,8 +32,9 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-def page(data: dict[str, Any] | None) -> str:
-    """The page; ``data`` inline (a report) or None (served: it reads the HTTP API)."""
+def page(data: dict[str, Any] | None, config: dict[str, str] | None = None) -> str:
+    """The page; ``data`` inline (a report) or None (served: it reads the HTTP API, with the
+    service's ``config``: its map tile server)."""
     from shipopt.web.basemap import us_states_json
 
     js, css = _leaflet()
@@ -43,6 +44,7 @@ def page(data: dict[str, Any] | None) -> str:
         "/*APP_CSS*/": (STATIC / "app.css").read_text(encoding="utf-8"),
         "/*PLAN_DATA*/": _script_safe(json.dumps(data, separators=(",", ":"))) if data else "null",
         "/*US_STATES*/": _script_safe(us_states_json()),
+        "/*APP_CONFIG*/": _script_safe(json.dumps(config or {})),
         "/*LEAFLET_JS*/": _script_safe(js),
         "/*APP_JS*/": _script_safe((STATIC / "app.js").read_text(encoding="utf-8")),
     }

@@ -2,20 +2,63 @@
 /* global L */
 // The planner's page: overview, orders table, routes map, boxes in 3D, strategy comparison.
 // Plain browser JavaScript: Leaflet draws the map; everything else is drawn here.
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs, ...kids) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+  }
+  for (const kid of kids) node.append(kid);
+  return node;
+};
+const money = (v) => Number(v).toLocaleString("en-US", { style: "currency", currency: "USD" });
+const colour = (k) => `hsl(${(k * 137.508) % 360}, 65%, 42%)`;
+
+function bars(title, entries) {
+  entries.sort((a, b) => b[1] - a[1]);
+  const w = 420, row = 22, left = 150, height = entries.length * row + 28;
+  const max = Math.max(1, ...entries.map((e) => e[1]));
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${w} ${height}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${title}: ` + entries.map((e) => `${e[0]} ${money(e[1])}`).join(", "));
+  entries.forEach(([name, value], k) => {
+    const y = 20 + k * row, len = (w - left - 80) * value / max;
+    const add = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [a, v] of Object.entries(attrs)) n.setAttribute(a, v);
+      if (text) n.textContent = text;
+      svg.append(n);
+    };
+    add("text", { x: left - 6, y: y + 14, "text-anchor": "end" }, name);
+    add("rect", { x: left, y: y + 2, width: Math.max(1, len), height: row - 6, fill: colour(k) });
+    add("text", { x: left + len + 4, y: y + 14 }, money(value));
+  });
+  return el("figure", {}, el("figcaption", { text: title }), svg);
+}
+function compareView(table, section) {
+  if (!table || !table.length) { section.append(el("p", { text: "No comparison: pass --compare to the report, or pick plans to compare in the plans list." })); return; }
+  const cols = Object.keys(table[0]);
+  const head = el("tr", {}, ...cols.map((c) => el("th", { scope: "col", text: c })));
+  const t = el("table", {}, el("caption", { text: "Strategies side by side (best in green, worst in red)" }), el("thead", {}, head), el("tbody"));
+  const numeric = (v) => typeof v === "number" || (typeof v === "string" && v !== "" && !isNaN(Number(v)));
+  const lowerBetter = (c) => !/on.time|saving|planned$/i.test(c);
+  for (const r of table) t.tBodies[0].append(el("tr", {}, ...cols.map((c) => el("td", { "data-col": c, text: String(r[c]) }))));
+  for (const c of cols) {
+    const values = table.map((r) => r[c]);
+    if (c === cols[0] || !values.every(numeric) || new Set(values.map(String)).size < 2) continue;
+    const nums = values.map(Number), best = lowerBetter(c) ? Math.min(...nums) : Math.max(...nums), worst = lowerBetter(c) ? Math.max(...nums) : Math.min(...nums);
+    t.querySelectorAll(`td[data-col="${CSS.escape(c)}"]`).forEach((td, k) => { if (nums[k] === best) td.classList.add("best"); else if (nums[k] === worst) td.classList.add("worst"); });
+  }
+  section.append(t);
+  const costCol = cols.find((c) => /cost/i.test(c));
+  if (costCol) section.append(bars(`${costCol} by strategy`, table.map((r) => [String(r[cols[0]]), Number(r[costCol])])));
+}
+
 function start(DATA) {
   const STATES = JSON.parse(document.getElementById("us-states").textContent || "null");
   const PAGE = 100;
-  const $ = (id) => document.getElementById(id);
-  const el = (tag, attrs, ...kids) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-    }
-    for (const kid of kids) node.append(kid);
-    return node;
-  };
-  const money = (v) => Number(v).toLocaleString("en-US", { style: "currency", currency: "USD" });
-  const colour = (k) => `hsl(${(k * 137.508) % 360}, 65%, 42%)`;
 
   // ---- the rows: one per shipment, and one per unplanned order -------------------------
   const rows = [];
@@ -62,29 +105,6 @@ function start(DATA) {
   });
 
   // ---- overview --------------------------------------------------------------------------
-  function bars(title, entries) {
-    entries.sort((a, b) => b[1] - a[1]);
-    const w = 420, row = 22, left = 150, height = entries.length * row + 28;
-    const max = Math.max(1, ...entries.map((e) => e[1]));
-    const ns = "http://www.w3.org/2000/svg";
-    const svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", `0 0 ${w} ${height}`);
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", `${title}: ` + entries.map((e) => `${e[0]} ${money(e[1])}`).join(", "));
-    entries.forEach(([name, value], k) => {
-      const y = 20 + k * row, len = (w - left - 80) * value / max;
-      const add = (tag, attrs, text) => {
-        const n = document.createElementNS(ns, tag);
-        for (const [a, v] of Object.entries(attrs)) n.setAttribute(a, v);
-        if (text) n.textContent = text;
-        svg.append(n);
-      };
-      add("text", { x: left - 6, y: y + 14, "text-anchor": "end" }, name);
-      add("rect", { x: left, y: y + 2, width: Math.max(1, len), height: row - 6, fill: colour(k) });
-      add("text", { x: left + len + 4, y: y + 14 }, money(value));
-    });
-    return el("figure", {}, el("figcaption", { text: title }), svg);
-  }
   function drawOverview() {
     const s = DATA.summary;
     const share = s.on_time_share === null ? "-" : `${(100 * s.on_time_share).toFixed(1)}%`;
@@ -287,24 +307,7 @@ function start(DATA) {
 
   // ---- compare ---------------------------------------------------------------------------
   function drawCompare() {
-    const section = $("compare");
-    const table = DATA.compare;
-    if (!table || !table.length) { section.append(el("p", { text: "No comparison: run shipopt plan compare and pass --compare to the report." })); return; }
-    const cols = Object.keys(table[0]);
-    const head = el("tr", {}, ...cols.map((c) => el("th", { scope: "col", text: c })));
-    const t = el("table", {}, el("caption", { text: "Strategies side by side (best in green, worst in red)" }), el("thead", {}, head), el("tbody"));
-    const numeric = (v) => typeof v === "number" || (typeof v === "string" && v !== "" && !isNaN(Number(v)));
-    const lowerBetter = (c) => !/on.time|saving|planned$/i.test(c);
-    for (const r of table) t.tBodies[0].append(el("tr", {}, ...cols.map((c) => el("td", { "data-col": c, text: String(r[c]) }))));
-    for (const c of cols) {
-      const values = table.map((r) => r[c]);
-      if (c === cols[0] || !values.every(numeric) || new Set(values.map(String)).size < 2) continue;
-      const nums = values.map(Number), best = lowerBetter(c) ? Math.min(...nums) : Math.max(...nums), worst = lowerBetter(c) ? Math.max(...nums) : Math.min(...nums);
-      t.querySelectorAll(`td[data-col="${CSS.escape(c)}"]`).forEach((td, k) => { if (nums[k] === best) td.classList.add("best"); else if (nums[k] === worst) td.classList.add("worst"); });
-    }
-    section.append(t);
-    const costCol = cols.find((c) => /cost/i.test(c));
-    if (costCol) section.append(bars(`${costCol} by strategy`, table.map((r) => [String(r[cols[0]]), Number(r[costCol])])));
+    compareView(DATA.compare, $("compare"));
   }
 
   document.getElementById("title").textContent = DATA.title || "shipopt plan";
@@ -355,12 +358,28 @@ async function listPlans() {
       b.textContent = "Open";
       b.setAttribute("aria-label", `Open plan ${job.id}`);
       b.addEventListener("click", () => openPlan(job.id));
-      td.append(b);
+      const pick = el("input", { type: "checkbox", class: "pick", value: job.id, "aria-label": `Compare plan ${job.id}` });
+      td.append(b, " ", pick);
     }
     tr.append(td);
     body.append(tr);
   }
   if (!page.jobs.length) body.innerHTML = '<tr><td colspan="5">No plans yet: start one below.</td></tr>';
+}
+
+async function comparePlans() {
+  const ids = Array.from(document.querySelectorAll("input.pick:checked")).map((c) => c.value);
+  const rows = [];
+  for (const id of ids) {
+    const r = await api(`/v1/plans/${id}/result`);
+    const s = r.summary;
+    rows.push({ plan: `${id} (${r.plan.strategy})`, planned: s.planned, unplanned: s.unplanned,
+      total_cost: Number(s.total_cost), on_time_share: s.on_time_share === null ? "" : Number(s.on_time_share.toFixed(4)),
+      shipments: s.shipments, boxes: s.boxes, carriers: Object.keys(s.cost_by_carrier).length });
+  }
+  const section = byId("job-compare");
+  section.replaceChildren();
+  compareView(rows, section);
 }
 
 function openPlan(id) {
@@ -395,11 +414,13 @@ function served() {
     if (!file) return;
     try { await replan(JSON.parse(await file.text())); } catch (err) { fail("job-error", err); }
   });
+  byId("compare-picked").addEventListener("click", () => comparePlans().catch((err) => fail("job-error", err)));
   byId("to-plans").addEventListener("click", () => { location.hash = ""; location.reload(); });
   if (!sessionStorage.getItem(KEY)) { byId("signin").hidden = false; return; }
   if (wanted) {
     api(`/v1/plans/${wanted[1]}/result`)
-      .then((r) => start({ title: `Plan ${wanted[1]} (${r.plan.strategy})`, plan: r.plan, summary: r.summary, compare: null, tile_url: "" }))
+      .then((r) => start({ title: `Plan ${wanted[1]} (${r.plan.strategy})`, plan: r.plan, summary: r.summary, compare: null,
+        tile_url: CONFIG.tile_url || "", tile_attribution: CONFIG.tile_attribution || "" }))
       .catch((err) => { byId("signin").hidden = false; fail("signin-error", err); });
     byId("to-plans").hidden = false;
     return;
@@ -407,5 +428,6 @@ function served() {
   listPlans().catch((err) => { byId("signin").hidden = false; byId("jobs").hidden = true; fail("signin-error", err); });
 }
 
+const CONFIG = JSON.parse(byId("app-config").textContent || "{}");
 const EMBEDDED = JSON.parse(byId("plan-data").textContent);
 if (EMBEDDED) start(EMBEDDED); else served();
