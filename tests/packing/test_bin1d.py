@@ -1,6 +1,7 @@
 """1D bin packing: every answer is a valid partition; tiny instances match brute force."""
 
 import random
+import sys
 import time
 from itertools import product
 
@@ -127,7 +128,9 @@ def test_large_capacities_stay_within_the_time_limit() -> None:
         sizes = [rng.randint(low, high) for _ in range(n)]
         started = time.perf_counter()
         result = pack_1d(sizes, 20_000_000, time_limit=1.0)
-        assert time.perf_counter() - started < 1.5
+        # the limit plus what one step past the clock check may take (more under a tracer:
+        # coverage in CI); the same slack as tests/packing/test_packing_limits.py
+        assert time.perf_counter() - started < 1.1 + (0.4 if sys.gettrace() is None else 1.5)
         assert valid(result.bins, sizes, 20_000_000)
         assert len(result.bins) >= result.lower_bound
 
