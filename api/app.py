@@ -40,7 +40,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
                 "or start with --insecure-dev",
             )
         )
-    ctx = QuoteContext.from_directory(settings.tables())
+    ctx = QuoteContext.from_directory(settings.tables(), settings.transit_model)
     try:
         store = JobStore(settings.database_url)
     except StoreError as exc:

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from shipopt.errors import ShipoptError
 from shipopt.pipeline.context import QuoteContext
 from shipopt.ratetables.registry import RateRegistry
+from shipopt.transit.model import TransitModel
 
 log = logging.getLogger("shipopt.api.reload")
 
@@ -37,7 +38,9 @@ class TableReloader:
             old: QuoteContext = self.app.state.ctx
             folder = self.app.state.settings.tables()
             registry = RateRegistry.from_directory(folder)  # raises before anything changes
-            new = QuoteContext(registry, old.directory)  # the ZIP data is not read again
+            path = self.app.state.settings.transit_model
+            model = TransitModel.load(path) if path is not None else None  # and this
+            new = QuoteContext(registry, old.directory, model)  # the ZIP data is not read again
             self.app.state.ctx = new
             self.app.state.metrics.show_tables(new)
             versions = {k: [v.spec.version for v in registry.versions(k)] for k in registry.keys}

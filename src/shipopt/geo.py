@@ -206,3 +206,12 @@ def haversine_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
 def _most_common(counts_by_key: dict[str, dict[str, int]]) -> dict[str, str]:
     """For each key, its most frequent value (ties: the first in name order)."""
     return {k: max(sorted(c), key=lambda tz, c=c: c[tz]) for k, c in counts_by_key.items()}  # type: ignore[misc]
+
+
+def usable_zips(directory: ZipDirectory, limit: int | None = None) -> list[str]:
+    """ZIPs a quote accepts with their own coordinates (sorted; military ZIPs are refused),
+    optionally the first ``limit`` of a sample."""
+    zips = sorted(
+        z for z in directory.known_zips() if directory.has_point(z) and not directory.is_military(z)
+    )
+    return zips if limit is None else zips[:: max(1, len(zips) // limit)][:limit]

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     boxes: Path | None = Field(
         default=None, description="Box catalog JSON (unset: the sample catalog)."
     )
+    transit_model: Path | None = Field(
+        default=None,
+        description="A model of `shipopt transit fit` (unset: the carriers' standard days only).",
+    )
     data: Path = Field(
         default=Path("../shared/data"), description="Benchmark instances (benchmarks only)."
     )

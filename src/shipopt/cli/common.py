@@ -46,4 +46,4 @@ def boxes_file(boxes: Path | None) -> Path:
 
 def context(tables: Path | None) -> QuoteContext:
     with user_errors():
-        return QuoteContext.from_directory(tables_dir(tables))
+        return QuoteContext.from_directory(tables_dir(tables), Settings().transit_model)

@@ -20,6 +20,7 @@ from shipopt.cli.rates_import import rates_import
 from shipopt.cli.render import quote_tables
 from shipopt.cli.route import route_app
 from shipopt.cli.serve import serve, serve_app
+from shipopt.cli.transit import transit_app
 from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import Problem
 from shipopt.pipeline.quote import quote
@@ -48,6 +49,7 @@ rates_app = typer.Typer(help="Rate tables: import, validate and list.", no_args_
 app.add_typer(rates_app, name="rates")
 rates_app.command("import")(rates_import)
 app.add_typer(route_app, name="route")
+app.add_typer(transit_app, name="transit")
 app.add_typer(serve_app, name="api-key")
 app.command("serve")(serve)
 app.command("init")(init)

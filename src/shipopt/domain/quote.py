@@ -28,6 +28,19 @@ class Constraints(Frozen):
         default=None, description="Only these services, as 'carrier/service'."
     )
     exclude_services: list[str] = []
+    on_time_probability: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="With deliver_by and a transit model loaded: only services at least this "
+        "likely to deliver by it (the standard estimate no longer decides).",
+    )
+
+    @model_validator(mode="after")
+    def _probability_needs_a_date(self) -> Constraints:
+        if self.on_time_probability is not None and self.deliver_by is None:
+            raise ValueError("on_time_probability needs deliver_by")
+        return self
 
 
 class BestValue(Frozen):
@@ -107,6 +120,19 @@ class Rate(Frozen):
     markup_version: str | None = Field(
         default=None, description="The markup file's version when it gave the sell price."
     )
+    delivery_percentiles: dict[str, date] | None = Field(
+        default=None,
+        description="With a transit model: the delivery date by which 50, 75, 90, 95 and 99% "
+        "of this lane's parcels arrived (p50 ... p99).",
+    )
+    on_time_probability: float | None = Field(
+        default=None, description="With a transit model and deliver_by: P(delivered by it)."
+    )
+    latest_ship_date: date | None = Field(
+        default=None,
+        description="With a transit model and deliver_by: the last day to ship that still "
+        "meets on_time_probability (0.5 when the request gives none).",
+    )
     tags: list[Tag] = []
 
     @property
@@ -132,6 +158,7 @@ class Reason(StrEnum):
     MISSES_DELIVER_BY = "MISSES_DELIVER_BY"
     TRANSIT_TOO_LONG = "TRANSIT_TOO_LONG"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+    UNLIKELY_ON_TIME = "UNLIKELY_ON_TIME"
 
 
 class Ineligible(Frozen):

@@ -8,6 +8,7 @@ from pathlib import Path
 from shipopt.geo import ZipDirectory, default_zip_directory
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.rating.parcel_rules import ParcelRuleBook
+from shipopt.transit.model import TransitModel
 from shipopt.zones import ZoneArrays, ZoneResolver
 
 
@@ -17,6 +18,7 @@ class QuoteContext:
 
     registry: RateRegistry
     directory: ZipDirectory = field(default_factory=default_zip_directory)
+    transit: TransitModel | None = None  # delivery-date confidence, when a model is loaded
     zones: ZoneResolver = field(init=False)
     rules: ParcelRuleBook = field(init=False)
 
@@ -34,6 +36,8 @@ class QuoteContext:
         return self._zone_arrays
 
     @classmethod
-    def from_directory(cls, rate_tables: Path) -> QuoteContext:
-        """The context of the rate tables in the folder ``rate_tables``."""
-        return cls(RateRegistry.from_directory(rate_tables))
+    def from_directory(cls, rate_tables: Path, transit_model: Path | None = None) -> QuoteContext:
+        """The context of the rate tables in the folder ``rate_tables`` (and the transit model
+        in ``transit_model``, if given)."""
+        model = TransitModel.load(transit_model) if transit_model is not None else None
+        return cls(RateRegistry.from_directory(rate_tables), transit=model)

@@ -26,6 +26,7 @@ from shipopt.errors import InputError, Problem
 from shipopt.geo import distance_miles
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo, Pricer
+from shipopt.pipeline.confidence import Confidence, rate_confidence
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.eligibility import ServicePlan, plan_services, reject
 from shipopt.pipeline.lane import Lane, resolve_lane
@@ -254,6 +255,7 @@ class Priced:
     prices: list[ParcelPrice]
     total: Decimal
     sell: tuple[Lines, Notes] | None = None
+    confidence: Confidence | None = None
 
     def amount(self, basis: PriceBasis) -> Decimal:
         if basis == "sell" and self.sell is not None:
@@ -262,8 +264,18 @@ class Priced:
 
     def rate(self) -> Rate:
         p = self.plan
-        return build_rate(
+        rate = build_rate(
             p.service, self.prices, p.zone, p.transit_days, p.ship_day, p.delivery, self.sell
+        )
+        conf = self.confidence
+        if conf is None:
+            return rate
+        return rate.model_copy(
+            update={
+                "delivery_percentiles": conf.percentiles,
+                "on_time_probability": conf.on_time,
+                "latest_ship_date": conf.latest_ship,
+            }
         )
 
 
@@ -295,7 +307,19 @@ def price_services(
                 f"{plan.transit_days} transit days (limit {limits.max_transit_days}); {cost}",
             )
             continue
-        if limits.deliver_by is not None and plan.delivery > limits.deliver_by:
+        conf = rate_confidence(request, ctx, lane, plan)
+        wanted = limits.on_time_probability
+        if wanted is not None and conf is not None and conf.on_time is not None:
+            if conf.on_time < wanted:
+                reject(
+                    ineligible,
+                    service,
+                    Reason.UNLIKELY_ON_TIME,
+                    f"{conf.on_time:.1%} likely by {limits.deliver_by} (wanted "
+                    f"{wanted:.1%}); {cost}",
+                )
+                continue
+        elif limits.deliver_by is not None and plan.delivery > limits.deliver_by:
             reject(
                 ineligible,
                 service,
@@ -304,7 +328,7 @@ def price_services(
             )
             continue
         sell = sell_price(service, priced, shipment, request.order_value, plan.ship_day)
-        out.append(Priced(plan, priced, total, sell))
+        out.append(Priced(plan, priced, total, sell, conf))
     return out
 
 

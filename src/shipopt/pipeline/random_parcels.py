@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from shipopt.geo import ZipDirectory
+from shipopt.geo import ZipDirectory, usable_zips
 from shipopt.rating.vectorized import ParcelArrays
 from shipopt.units import NG_PER, NM_PER
 
@@ -16,15 +16,6 @@ from shipopt.units import NG_PER, NM_PER
 class RandomParcels:
     origin_zip: np.ndarray
     parcels: ParcelArrays
-
-
-def usable_zips(directory: ZipDirectory, limit: int | None = None) -> list[str]:
-    """ZIPs a quote accepts with their own coordinates (sorted; military ZIPs are refused),
-    optionally the first ``limit`` of a sample."""
-    zips = sorted(
-        z for z in directory.known_zips() if directory.has_point(z) and not directory.is_military(z)
-    )
-    return zips if limit is None else zips[:: max(1, len(zips) // limit)][:limit]
 
 
 def random_parcels(directory: ZipDirectory, n: int, seed: int) -> RandomParcels:

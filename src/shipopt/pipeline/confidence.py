@@ -1,0 +1,105 @@
+"""Delivery dates with confidence on the quote path, when a transit model is loaded: each
+rate's delivery-date percentiles, its probability of arriving by the request's deliver_by,
+and the latest ship day that still meets the requested probability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from shipopt.calendar import CarrierCalendar
+from shipopt.domain.quote import QuoteRequest
+from shipopt.errors import InputError, Problem
+from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.eligibility import ServicePlan
+from shipopt.pipeline.lane import Lane
+from shipopt.transit.model import PERCENTILES, TransitModel, quantile_days
+
+LOOK_BACK_DAYS = 30  # the latest ship day is searched this far before the deliver-by date
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    percentiles: dict[str, date]  # "p50" -> delivery date
+    on_time: float | None  # P(delivered by deliver_by)
+    latest_ship: date | None
+
+
+def _by(calendar: CarrierCalendar, ship_day: date, deliver_by: date) -> int:
+    """Delivery days after ``ship_day`` up to and including ``deliver_by`` (-1 if before)."""
+    if deliver_by < ship_day:
+        return -1
+    n, day = 0, ship_day
+    while day < deliver_by:
+        day += timedelta(days=1)
+        n += calendar.is_delivery_day(day)
+    return n
+
+
+def _p_by(probabilities: np.ndarray, days: int) -> float:
+    return 0.0 if days < 0 else float(np.clip(probabilities[: days + 1].sum(), 0.0, 1.0))
+
+
+def confidence(
+    model: TransitModel,
+    key: str,
+    calendar: CarrierCalendar,
+    lane: tuple[int, int, int],
+    ship_day: date,
+    standard_days: int,
+    deliver_by: date | None,
+    wanted: float | None,
+) -> Confidence | None:
+    """None when the model has no history of this service (the standard estimate stands)."""
+    zone, origin3, dest3 = lane
+    dist = model.distribution(key, zone, origin3, dest3, ship_day, standard_days)
+    if dist is None:
+        return None
+    percentiles = {
+        f"p{q}": calendar.add_transit_days(ship_day, quantile_days(dist, q / 100))
+        for q in PERCENTILES
+    }
+    if deliver_by is None:
+        return Confidence(percentiles, None, None)
+    on_time = round(_p_by(dist, _by(calendar, ship_day, deliver_by)), 4)
+    latest = None
+    day = deliver_by
+    for _ in range(LOOK_BACK_DAYS):
+        if calendar.is_pickup_day(day):
+            d = model.distribution(key, zone, origin3, dest3, day, standard_days)
+            assert d is not None
+            if _p_by(d, _by(calendar, day, deliver_by)) >= (wanted if wanted is not None else 0.5):
+                latest = day
+                break
+        day -= timedelta(days=1)
+    return Confidence(percentiles, on_time, latest)
+
+
+def rate_confidence(
+    request: QuoteRequest, ctx: QuoteContext, lane: Lane, plan: ServicePlan
+) -> Confidence | None:
+    """The rate's delivery-date confidence, with a transit model loaded (else None: the
+    carrier's standard estimate alone, as without a model)."""
+    limits = request.constraints
+    if ctx.transit is None:
+        if limits.on_time_probability is not None:
+            raise InputError(
+                Problem(
+                    "constraints.on_time_probability",
+                    "no transit model is loaded (set transit_model: shipopt transit fit)",
+                )
+            )
+        return None
+    lane_key = (plan.zone, int(lane.origin.zip3), int(lane.destination.zip3))
+    return confidence(
+        ctx.transit,
+        plan.service.key,
+        plan.calendar,
+        lane_key,
+        plan.ship_day,
+        plan.transit_days,
+        limits.deliver_by,
+        limits.on_time_probability,
+    )

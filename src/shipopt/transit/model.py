@@ -1,0 +1,134 @@
+"""The transit model: per service, weighted counts of transit business days at four levels
+(the service, its zone, zone by origin and destination region, the ZIP3 lane), each split by
+four strata (peak season or not, shipped on a Friday or not). A lane's distribution is its
+counts blended with its parent level's distribution, ``(n_k + m q_k) / (N + m)`` with prior
+strength ``m``: a lane with few parcels leans on the level above, one with none is that
+level; the service level leans on the carrier's standard days. Saved as one ``.npz`` file
+with a JSON header (format and version), loaded and reloaded like the rate tables."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from shipopt.errors import InputError, Problem
+
+FORMAT = "shipopt-transit-model/1"
+MAX_DAYS = 20  # the last bin holds 20 or more business days
+LEVELS = ("service", "zone", "region", "lane")
+PERCENTILES = (50, 75, 90, 95, 99)
+
+
+def stratum(day: date) -> int:
+    """0-3: peak season (20 November - 31 December) x shipped on a Friday."""
+    peak = day.month == 12 or (day.month == 11 and day.day >= 20)
+    return 2 * int(peak) + int(day.weekday() == 4)
+
+
+@dataclass
+class ServiceModel:
+    """One service's weighted counts: ``counts[level][key]`` is a (4, MAX_DAYS + 1) array."""
+
+    counts: dict[str, dict[tuple[int, ...], np.ndarray]] = field(default_factory=dict)
+    observations: int = 0
+
+    def distribution(
+        self, zone: int, origin3: int, dest3: int, day: date, standard: int, strength: float
+    ) -> np.ndarray:
+        s = stratum(day)
+        prior = np.zeros(MAX_DAYS + 1)
+        prior[min(standard, MAX_DAYS)] = 1.0
+        keys: dict[str, tuple[int, ...]] = {
+            "service": (),
+            "zone": (zone,),
+            "region": (zone, origin3 // 100, dest3 // 100),
+            "lane": (origin3, dest3),
+        }
+        for level in LEVELS:
+            found = self.counts.get(level, {}).get(keys[level])
+            if found is not None:
+                n = found[s]
+                total = float(n.sum())
+                prior = (n + strength * prior) / (total + strength)
+        return prior
+
+
+@dataclass
+class TransitModel:
+    services: dict[str, ServiceModel]
+    version: str
+    fitted_on: str
+    strength: float = 20.0
+    half_life_days: float = 180.0
+    info: dict[str, object] = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, np.ndarray] = {}
+        index: dict[str, dict[str, int]] = {}
+        for key, sm in self.services.items():
+            index[key] = {"observations": sm.observations}
+            for level, table in sm.counts.items():
+                keys = np.array(list(table.keys()), dtype=np.int64).reshape(len(table), -1)
+                values = np.stack(list(table.values())) if table else np.zeros((0, 4, MAX_DAYS + 1))
+                arrays[f"{key}|{level}|keys"] = keys
+                arrays[f"{key}|{level}|counts"] = values.astype(np.float32)
+        header = {
+            "format": FORMAT,
+            "version": self.version,
+            "fitted_on": self.fitted_on,
+            "strength": self.strength,
+            "half_life_days": self.half_life_days,
+            "services": index,
+            "info": self.info,
+        }
+        np.savez_compressed(path, allow_pickle=False, header=np.array(json.dumps(header)), **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> TransitModel:
+        try:
+            data = np.load(path, allow_pickle=False)
+            header = json.loads(str(data["header"]))
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(Problem(str(path), f"not a transit model: {exc}")) from exc
+        if header.get("format") != FORMAT:
+            raise InputError(
+                Problem(str(path), f"format {header.get('format')!r}, expected {FORMAT!r}")
+            )
+        services: dict[str, ServiceModel] = {}
+        for key, meta in header["services"].items():
+            sm = ServiceModel(observations=int(meta["observations"]))
+            for level in LEVELS:
+                name = f"{key}|{level}"
+                if f"{name}|keys" not in data:
+                    continue
+                keys, values = data[f"{name}|keys"], data[f"{name}|counts"].astype(np.float64)
+                sm.counts[level] = {tuple(int(v) for v in k): values[i] for i, k in enumerate(keys)}
+            services[key] = sm
+        return cls(
+            services,
+            header["version"],
+            header["fitted_on"],
+            header["strength"],
+            header["half_life_days"],
+            header.get("info", {}),
+        )
+
+    def distribution(
+        self, key: str, zone: int, origin3: int, dest3: int, day: date, standard: int
+    ) -> np.ndarray | None:
+        """P(transit business days = k) for k = 0..MAX_DAYS, or None without this service."""
+        sm = self.services.get(key)
+        if sm is None:
+            return None
+        return sm.distribution(zone, origin3, dest3, day, standard, self.strength)
+
+
+def quantile_days(probabilities: np.ndarray, q: float) -> int:
+    """The least k whose cumulative probability reaches ``q``."""
+    cdf = np.cumsum(probabilities)
+    found = int(np.searchsorted(cdf, q - 1e-9))
+    return min(found, MAX_DAYS)

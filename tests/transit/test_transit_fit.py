@@ -1,0 +1,152 @@
+"""The transit model: numpy business days agree with the carrier calendar, the fit recovers
+the generator's lane delays, bad rows are reported by row and reason, the hierarchy backs off,
+and a model file loads back to the same answers."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shipopt.geo import ZipDirectory
+from shipopt.ratetables.registry import RateRegistry
+from shipopt.transit.days import BusinessDays
+from shipopt.transit.fit import fit
+from shipopt.transit.generate import History, sample_history, write_history_csv
+from shipopt.transit.history import read_history
+from shipopt.transit.model import TransitModel, quantile_days, stratum
+from shipopt.zones import ZoneArrays
+from tests.conftest import SAMPLE_TABLES
+
+KEY = "continental/ground"
+
+
+@pytest.fixture(scope="module")
+def fitted(
+    registry: RateRegistry, directory: ZipDirectory, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[History, TransitModel, Path]:
+    history = sample_history(registry, directory, 300_000, seed=7, destinations=40)
+    path = tmp_path_factory.mktemp("history") / "history.csv"
+    write_history_csv(history, path)
+    obs, bad = read_history([path], registry, directory)
+    assert bad.total == 0 and len(obs) == len(history)
+    return history, fit(obs, bad), path
+
+
+SAMPLE = RateRegistry.from_directory(SAMPLE_TABLES)
+CALENDAR = SAMPLE.calendar(SAMPLE.versions(KEY)[-1])
+DAYS = BusinessDays.of(CALENDAR, 2024, 2028)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dates(date(2025, 1, 1), date(2026, 12, 20)), st.integers(0, 12))
+def test_numpy_business_days_match_the_calendar(day: date, k: int) -> None:
+    calendar, days = CALENDAR, DAYS
+    expected = calendar.add_transit_days(day, k)
+    got = days.add(np.array([day], dtype="datetime64[D]"), np.array([k]))[0]
+    assert got == np.datetime64(expected)
+    counted = days.count(
+        np.array([day], dtype="datetime64[D]"), np.array([expected], dtype="datetime64[D]")
+    )
+    assert counted[0] == k
+
+
+def test_the_fit_recovers_the_lane_delays(
+    fitted: tuple[History, TransitModel, Path], registry: RateRegistry, directory: ZipDirectory
+) -> None:
+    history, model, _ = fitted
+    service = registry.versions(KEY)[-1]
+    arrays = ZoneArrays(directory)
+    by_zip3 = {}
+    for z in history.columns["destination_postal_code"]:
+        by_zip3.setdefault(int(z) // 100, int(z))
+    checked = right = 0
+    for (o3, d3), counts in model.services[KEY].counts["lane"].items():
+        normal = counts[0]  # stratum 0: no peak, not a Friday
+        if normal.sum() < 40:
+            continue
+        origin = next(int(o) for o in history.columns["origin_postal_code"] if int(o) // 100 == o3)
+        zone = int(arrays.zones(service, np.array([origin]), np.array([by_zip3[d3]]))[0])
+        standard = service.spec.transit.days_by_zone[zone]
+        median = int(np.searchsorted(np.cumsum(normal) / normal.sum(), 0.5))
+        expected = max(1, standard + history.truth.lane_delay[("continental", f"{d3:03d}")])
+        checked += 1
+        right += median == expected
+    assert checked >= 100
+    assert right / checked >= 0.9, (right, checked)
+
+
+def test_bad_rows_are_reported_by_row_and_reason(
+    registry: RateRegistry, directory: ZipDirectory, tmp_path: Path
+) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "tracking_number,carrier,service,origin_postal_code,destination_postal_code,shipped_at,delivered_at\n"
+        "T1,continental,ground,60601,10001,2026-03-02T10:00:00,2026-03-05T12:00:00\n"
+        "T2,continental,ground,60601,10001,2026-03-05T10:00:00,2026-03-02T12:00:00\n"
+        "T3,continental,teleport,60601,10001,2026-03-02T10:00:00,2026-03-05T12:00:00\n"
+        "T4,continental,ground,60601,10001,yesterday,2026-03-05T12:00:00\n"
+        "T1,continental,ground,60601,10001,2026-03-02T10:00:00,2026-03-05T12:00:00\n"
+        "T6,continental,ground,6060,10001,2026-03-02T10:00:00,2026-03-05T12:00:00\n"
+        "T7,continental,ground,60601,02108,2026-03-02 10:00:00-06:00,2026-03-06\n"
+    )
+    obs, bad = read_history([path], registry, directory)
+    assert bad.counts == {
+        "delivered before shipped": 1,
+        "unknown service (not in the rate tables)": 1,
+        "unparseable shipped_at or delivered_at": 1,
+        "duplicate": 1,
+        "postal code not a 5-digit ZIP": 1,
+    }
+    assert bad.examples["delivered before shipped"] == [3] and bad.examples["duplicate"] == [6]
+    assert len(obs) == 2 and sorted(obs.days.tolist()) == [3, 4]
+    assert sorted(obs.row.tolist()) == [2, 8]
+
+
+def test_the_hierarchy_backs_off(fitted: tuple[History, TransitModel, Path]) -> None:
+    _, model, _ = fitted
+    sm = model.services[KEY]
+    day = date(2026, 6, 2)  # a Tuesday out of peak: stratum 0
+    assert stratum(day) == 0 and stratum(date(2026, 12, 4)) == 3
+    zone, oreg, dreg = next(iter(sm.counts["region"]))
+    o3, d3 = oreg * 100 + 99, dreg * 100 + 98
+    assert (o3, d3) not in sm.counts["lane"]  # no such lane: the levels above answer
+    got = model.distribution(KEY, zone, o3, d3, day, 3)
+    expected = np.zeros(21)
+    expected[3] = 1.0  # the standard days, then each level blended over it
+    for key in ((), (zone,), (zone, oreg, dreg)):
+        level = {0: "service", 1: "zone", 3: "region"}[len(key)]
+        n = sm.counts[level][key][0]
+        expected = (n + model.strength * expected) / (n.sum() + model.strength)
+    assert got is not None and np.allclose(got, expected)
+    assert np.isclose(got.sum(), 1.0)
+    # a service the history never saw: no distribution (the standard days stand)
+    assert model.distribution("nobody/none", 5, 606, 100, day, 3) is None
+    # more data on a lane moves it further from its parent
+    lanes = sorted(sm.counts["lane"].items(), key=lambda kv: kv[1][0].sum())
+    thin, thick = lanes[0], lanes[-1]
+    assert thin[1][0].sum() < thick[1][0].sum()
+
+
+def test_model_file_round_trip(fitted: tuple[History, TransitModel, Path], tmp_path: Path) -> None:
+    _, model, _ = fitted
+    model.save(tmp_path / "m.npz")
+    again = TransitModel.load(tmp_path / "m.npz")
+    assert again.version == model.version and set(again.services) == set(model.services)
+    for zone, o3, d3 in list(model.services[KEY].counts["region"])[:20]:
+        a = model.distribution(KEY, zone, o3 * 100, d3 * 100, date(2026, 12, 4), 3)
+        b = again.distribution(KEY, zone, o3 * 100, d3 * 100, date(2026, 12, 4), 3)
+        assert a is not None and b is not None and np.allclose(a, b, atol=1e-5)
+        cdf = np.cumsum(a)
+        assert all(x <= y + 1e-12 for x, y in itertools.pairwise(cdf))  # monotone
+        assert quantile_days(a, 0.5) <= quantile_days(a, 0.9) <= quantile_days(a, 0.99)
+    (tmp_path / "bad.npz").write_bytes(b"not a model")
+    from shipopt.errors import InputError
+
+    with pytest.raises(InputError, match="not a transit model"):
+        TransitModel.load(tmp_path / "bad.npz")
