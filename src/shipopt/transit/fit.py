@@ -50,6 +50,10 @@ def fit(
         if not mine.any():
             continue
         sm = ServiceModel(observations=int(mine.sum()))
+        hours = np.bincount(
+            np.clip(obs.hour[mine].astype(np.int64), 0, 23), weights=weight[mine], minlength=24
+        )
+        sm.hours = hours / max(float(hours.sum()), 1e-12)
         cell = strata[mine] * bins + days[mine]
         w = weight[mine]
         for level in LEVELS:

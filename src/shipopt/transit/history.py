@@ -62,6 +62,7 @@ class Observations:
     ship_day: np.ndarray  # datetime64[D]
     days: np.ndarray
     row: np.ndarray
+    hour: np.ndarray  # the delivery's local hour of day, 0 to 24 (fractions of an hour)
 
     def __len__(self) -> int:
         return int(self.service.shape[0])
@@ -169,6 +170,7 @@ def read_history(
     svc = service[idx]
     ship_day = shipped[idx].astype("datetime64[D]")
     drop_day = delivered[idx].astype("datetime64[D]")
+    hour = (delivered[idx] - drop_day.astype("datetime64[s]")).astype(np.int64) / 3600
     zone = np.full(len(idx), -1, dtype=np.int64)
     days = np.zeros(len(idx), dtype=np.int64)
     arrays = ZoneArrays(directory)
@@ -194,6 +196,7 @@ def read_history(
             ship_day[keep],
             days[keep],
             row[idx[keep]],
+            hour[keep],
         ),
         bad,
     )

@@ -35,6 +35,7 @@ class ServiceModel:
 
     counts: dict[str, dict[tuple[int, ...], np.ndarray]] = field(default_factory=dict)
     observations: int = 0
+    hours: np.ndarray = field(default_factory=lambda: np.ones(24) / 24)  # delivery hour shares
 
     def distribution(
         self, zone: int, origin3: int, dest3: int, day: date, standard: int, strength: float
@@ -71,6 +72,7 @@ class TransitModel:
         index: dict[str, dict[str, int]] = {}
         for key, sm in self.services.items():
             index[key] = {"observations": sm.observations}
+            arrays[f"{key}|hours"] = sm.hours.astype(np.float64)
             for level, table in sm.counts.items():
                 keys = np.array(list(table.keys()), dtype=np.int64).reshape(len(table), -1)
                 values = np.stack(list(table.values())) if table else np.zeros((0, 4, MAX_DAYS + 1))
@@ -101,6 +103,8 @@ class TransitModel:
         services: dict[str, ServiceModel] = {}
         for key, meta in header["services"].items():
             sm = ServiceModel(observations=int(meta["observations"]))
+            if f"{key}|hours" in data:
+                sm.hours = data[f"{key}|hours"].astype(np.float64)
             for level in LEVELS:
                 name = f"{key}|{level}"
                 if f"{name}|keys" not in data:
@@ -125,6 +129,19 @@ class TransitModel:
         if sm is None:
             return None
         return sm.distribution(zone, origin3, dest3, day, standard, self.strength)
+
+
+def quantile_moment(probabilities: np.ndarray, hours: np.ndarray, q: float) -> tuple[int, float]:
+    """The ``q`` quantile as (business days, hour of that day): the day whose cumulative
+    probability reaches ``q``, and within it the hour by the service's delivery hours (a
+    parcel delivered by that moment counts as on time)."""
+    cdf = np.cumsum(probabilities)
+    k = min(int(np.searchsorted(cdf, q - 1e-9)), MAX_DAYS)
+    before = cdf[k - 1] if k else 0.0
+    share = (q - before) / probabilities[k] if probabilities[k] > 0 else 1.0
+    hour_cdf = np.concatenate([[0.0], np.cumsum(hours) / max(hours.sum(), 1e-12)])
+    hour = float(np.interp(min(max(share, 0.0), 1.0), hour_cdf, np.arange(25)))
+    return k, hour
 
 
 def quantile_days(probabilities: np.ndarray, q: float) -> int:
