@@ -43,7 +43,7 @@ def _child(payload: str, settings: ApiSettings, conn: Connection, parent: int) -
 
     outcome: Outcome
     try:
-        ctx = QuoteContext.from_directory(settings.tables())
+        ctx = QuoteContext.from_directory(settings.tables(), settings.transit_model)
         outcome = ("succeeded", execute_plan(payload, ctx, settings, progress))
     except JobStoppedError:
         outcome = ("stopped", "")

@@ -46,7 +46,9 @@ def execute_plan(
         list(request.warehouses),
         list(request.boxes),
         ctx,
-        request.settings(settings.plan_workers, settings.tables()),
+        request.settings(
+            settings.plan_workers, settings.tables(), transit_model=settings.transit_model
+        ),
         progress,
     )
     result = PlanResult(

@@ -5,6 +5,7 @@ ship day that meets it, and on_time_probability keeps only the services likely e
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,37 @@ def test_on_time_probability_keeps_the_likely_services(model_ctx: QuoteContext) 
             key=lambda r: (r.total, r.estimated_delivery, r.key),
         )
         assert strict.choice.key == cheapest_meeting.key
+
+
+def test_batch_plans_carry_on_time_probabilities(
+    model_ctx: QuoteContext, ctx: QuoteContext, directory: ZipDirectory, tmp_path: Path
+) -> None:
+    from pydantic import TypeAdapter
+
+    from shipopt.batch.inputs import read_orders_csv, read_skus_csv, read_warehouses_json
+    from shipopt.batch.output import write_plan
+    from shipopt.batch.sample import sample_day, write_sample
+    from shipopt.domain.packing import BoxType
+    from shipopt.domain.plan import PlanSettings, summarize
+    from shipopt.pipeline.plan import plan_day
+    from tests.conftest import ROOT
+
+    write_sample(sample_day(directory, 40, seed=4), tmp_path)
+    skus = read_skus_csv(tmp_path / "skus.csv")
+    book = read_orders_csv(tmp_path / "orders.csv", skus, directory)
+    stores = [
+        w.model_copy(update={"fleet": None})
+        for w in read_warehouses_json(tmp_path / "warehouses.json")
+    ]
+    boxes = TypeAdapter(list[BoxType]).validate_json((ROOT / "examples" / "boxes.json").read_text())
+    settings = PlanSettings(pack_starts=2, pack_exact=False, pack_extra=False)
+    with_model = plan_day(book, skus, stores, boxes, model_ctx, settings)
+    without = plan_day(book, skus, stores, boxes, ctx, settings)
+    dated = [s for o in with_model.orders for s in o.shipments if s.on_time is not None]
+    assert dated and all(s.on_time_probability is not None for s in dated)
+    assert all(s.on_time_probability is None for o in without.orders for s in o.shipments)
+    summary = summarize(with_model)
+    expected = sum(s.on_time_probability or 0 for s in dated) / len(dated)
+    assert summary.expected_on_time_share == pytest.approx(expected, abs=1e-4)
+    assert summarize(without).expected_on_time_share is None
+    assert "expected on time" in write_plan(with_model, tmp_path / "p")["summary"].read_text()

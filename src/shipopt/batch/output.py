@@ -100,6 +100,11 @@ def _summary(plan: Plan, vans: int) -> list[str]:
         if share is not None
         else "- on time: no order had a deliver-by date"
     )
+    if totals.expected_on_time_share is not None:
+        lines.append(
+            f"- expected on time (the transit model's mean probability): "
+            f"{totals.expected_on_time_share:.1%}"
+        )
     lines.append(
         f"- consolidated (orders riding with others to the same address): "
         f"{totals.consolidated_orders}; freight (palletized): {totals.freight_shipments}"

@@ -19,6 +19,7 @@ from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import OrderBook, PlanOptions
 from shipopt.errors import Problem
 from shipopt.pipeline.context import QuoteContext
+from shipopt.settings import Settings
 
 sample_app = typer.Typer(help="Generate sample data.", no_args_is_help=True)
 
@@ -160,6 +161,7 @@ def plan_run(
             tables_dir(tables),
             "ray" if executor == "ray" else "local",
             ray_address,
+            Settings().transit_model,
         )
         journal = Journal(
             out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)

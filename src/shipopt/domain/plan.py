@@ -70,6 +70,9 @@ class ShipmentDecision(Frozen):
     ship_date: date
     promised: date
     on_time: bool | None = Field(description="None when the order has no deliver-by date.")
+    on_time_probability: float | None = Field(
+        default=None, description="With a transit model and a deliver-by date: P(on time)."
+    )
     route: str | None = Field(default=None, description="Own-fleet route id.")
     stop: int | None = Field(default=None, description="Position on the route (1 = first).")
     carrier_quote: Decimal | None = Field(
@@ -195,6 +198,7 @@ class PlanSettings:
     seed: int = 0
     workers: int = 1
     rate_tables: Path | None = None  # what each worker process loads
+    transit_model: Path | None = None  # and its transit model, if any
     executor: Literal["local", "ray"] = "local"  # local: a process pool of ``workers``
     ray_address: str | None = None  # join this Ray cluster (else a local Ray for the run)
     # an order's service level -> the most transit (business) days it may take; absent: any
@@ -252,6 +256,7 @@ class PlanOptions(Frozen):
         rate_tables: Path | None = None,
         executor: Literal["local", "ray"] = "local",
         ray_address: str | None = None,
+        transit_model: Path | None = None,
     ) -> PlanSettings:
         starts, exact, extra = PACK_EFFORT[self.pack_effort]
         return PlanSettings(
@@ -266,6 +271,7 @@ class PlanOptions(Frozen):
             pack_extra=extra,
             workers=workers,
             rate_tables=rate_tables,
+            transit_model=transit_model,
             executor=executor,
             ray_address=ray_address,
         )
@@ -289,6 +295,10 @@ class PlanSummary(Frozen):
     boxes: int
     total_cost: Decimal
     on_time_share: float | None = Field(description="Of the orders with a deliver-by date.")
+    expected_on_time_share: float | None = Field(
+        default=None,
+        description="With a transit model: the mean on-time probability of those shipments.",
+    )
     shipments_by_service: dict[str, int]
     cost_by_service: dict[str, Decimal]
     cost_by_carrier: dict[str, Decimal]
@@ -297,6 +307,16 @@ class PlanSummary(Frozen):
     consolidated_orders: int
     freight_shipments: int
     own_fleet: FleetUse
+
+
+def _expected_on_time(planned: list[OrderDecision]) -> float | None:
+    chances = [
+        s.on_time_probability
+        for o in planned
+        for s in o.shipments
+        if s.on_time_probability is not None
+    ]
+    return round(sum(chances) / len(chances), 4) if chances else None
 
 
 def summarize(plan: Plan) -> PlanSummary:
@@ -319,6 +339,7 @@ def summarize(plan: Plan) -> PlanSummary:
         on_time_share=(sum(bool(s.on_time) for s in promised) / len(promised))
         if promised
         else None,
+        expected_on_time_share=_expected_on_time(planned),
         shipments_by_service=dict(by_service.most_common()),
         cost_by_service={k: cost_by_service[k] for k, _ in by_service.most_common()},
         cost_by_carrier=_by_carrier(cost_by_service),

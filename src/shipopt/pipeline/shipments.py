@@ -101,6 +101,7 @@ def decide_shipment(
         ship_date=c.ship_date,
         promised=c.estimated_delivery,
         on_time=None if order.deliver_by is None else c.estimated_delivery <= order.deliver_by,
+        on_time_probability=c.on_time_probability,
     )
 
 
@@ -116,7 +117,7 @@ class ShipmentWorker:
         warehouses: list[Warehouse],
         settings: PlanSettings,
     ) -> None:
-        self.ctx = QuoteContext.from_directory(rate_tables)
+        self.ctx = QuoteContext.from_directory(rate_tables, settings.transit_model)
         self.skus, self.boxes, self.settings = skus, boxes, settings
         self.warehouses = {w.id: w for w in warehouses}
         self.cache = Baskets()

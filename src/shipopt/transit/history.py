@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,8 @@ class Observations:
         return int(self.service.shape[0])
 
 
-def _read_table(path: Path) -> dict[str, np.ndarray]:
+def _read_table(path: Path) -> Any:
+    """The file's needed columns as an Arrow table (strings: ZIPs keep their zeros)."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -85,29 +87,28 @@ def _read_table(path: Path) -> dict[str, np.ndarray]:
         else:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 header = next(csv.reader(fh), [])
-            as_text = pacsv.ConvertOptions(  # ZIPs keep their leading zeros
-                column_types={name: pa.string() for name in header}, strings_can_be_null=False
+            wanted = [h for h in header if h.strip().lower() in (*REQUIRED, "tracking_number")]
+            as_text = pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in wanted},
+                include_columns=wanted,
+                strings_can_be_null=False,
             )
             table = pacsv.read_csv(path, convert_options=as_text)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(Problem(str(path), f"cannot read: {exc}")) from exc
-    names = [n.strip().lower() for n in table.column_names]
-    missing = [c for c in REQUIRED if c not in names]
+    table = table.rename_columns([n.strip().lower() for n in table.column_names])
+    missing = [c for c in REQUIRED if c not in table.column_names]
     if missing:
         raise InputError(Problem(str(path), f"missing column(s): {', '.join(missing)}"))
-    return {
-        name: table.column(i).cast(pa.string()).to_numpy(zero_copy_only=False)
-        for i, name in enumerate(names)
-        if name in (*REQUIRED, "tracking_number")
-    }
+    keep = [c for c in (*REQUIRED, "tracking_number") if c in table.column_names]
+    return table.select(keep).cast(pa.schema([(c, pa.string()) for c in keep]))
 
 
-def _times(values: np.ndarray) -> np.ndarray:
+def _times(values: Any) -> np.ndarray:
     """ISO local date-times (or dates) to datetime64[s]; NaT where unparseable."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_replace_slice(pa.array(values.astype(str)), 19, 1_000, "")
+    text = pc.utf8_replace_slice(values, 19, 1_000, "")
     text = pc.replace_substring(text, " ", "T")
     full = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
     day = pc.strptime(
@@ -117,24 +118,47 @@ def _times(values: np.ndarray) -> np.ndarray:
     return out.astype("datetime64[s]")
 
 
+def _codes(values: Any) -> tuple[np.ndarray, list[str]]:
+    """Each value's index into the list of distinct values (no Python string per row)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(values).combine_chunks()
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+
+
+def _zip_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """5-digit ZIPs as integers, and which values are 5-digit ZIPs."""
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(values)
+    ok = pc.match_substring_regex(text, r"^[0-9]{5}$").to_numpy(zero_copy_only=False)
+    numbers = pc.cast(pc.if_else(pc.match_substring_regex(text, r"^[0-9]{5}$"), text, "0"), "int64")
+    return numbers.to_numpy(zero_copy_only=False), ok
+
+
 def read_history(
     paths: list[Path], registry: RateRegistry, directory: ZipDirectory
 ) -> tuple[Observations, BadRows]:
     """Every good row of the files, and the bad ones by reason (row numbers count the header
     as row 1, and run on across files)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     bad = BadRows()
-    columns: dict[str, list[np.ndarray]] = {}
-    for path in paths:
-        for name, values in _read_table(path).items():
-            columns.setdefault(name, []).append(values)
-    data = {name: np.concatenate(parts) for name, parts in columns.items()}
-    n = len(data["carrier"])
+    tables = [_read_table(path) for path in paths]
+    names = [c for c in (*REQUIRED, "tracking_number") if all(c in t.column_names for t in tables)]
+    data = pa.concat_tables([t.select(names) for t in tables])
+    del tables
+    n = data.num_rows
     row = np.arange(2, n + 2)
-    keys = np.char.add(np.char.add(data["carrier"].astype(str), "/"), data["service"].astype(str))
-    known = {k for k in registry.keys if registry.versions(k)[0].spec.mode == "parcel"}
-    services = sorted(known)
-    service = np.searchsorted(np.array(services), keys) if services else np.zeros(n, int)
-    ok = np.isin(keys, np.array(services)) if services else np.zeros(n, bool)
+    key_codes, key_names = _codes(
+        pc.binary_join_element_wise(data["carrier"], data["service"], "/")
+    )
+    known = sorted(k for k in registry.keys if registry.versions(k)[0].spec.mode == "parcel")
+    lookup = np.array([known.index(k) if k in known else -1 for k in key_names] or [-1])
+    service = lookup[key_codes] if n else np.zeros(0, dtype=np.int64)
+    services = known
+    ok = service >= 0
     bad.add("unknown service (not in the rate tables)", row[~ok])
     shipped, delivered = _times(data["shipped_at"]), _times(data["delivered_at"])
     parsed = ~np.isnat(shipped) & ~np.isnat(delivered)
@@ -143,30 +167,25 @@ def read_history(
     late = delivered < shipped
     bad.add("delivered before shipped", row[ok & late])
     ok &= ~late
-    zips = [
-        np.char.strip(data[c].astype(str))
-        for c in ("origin_postal_code", "destination_postal_code")
-    ]
-    zip_ok = np.char.isdigit(zips[0]) & np.char.isdigit(zips[1])
-    zip_ok &= (np.char.str_len(zips[0]) == 5) & (np.char.str_len(zips[1]) == 5)
+    origin_all, origin_ok = _zip_numbers(data["origin_postal_code"])
+    dest_all, dest_ok = _zip_numbers(data["destination_postal_code"])
+    zip_ok = origin_ok & dest_ok
     bad.add("postal code not a 5-digit ZIP", row[ok & ~zip_ok])
     ok &= zip_ok
-    ident = data.get("tracking_number")
-    if ident is None:
-        ident = np.char.add(
-            np.char.add(keys, "|"),
-            np.char.add(
-                data["shipped_at"].astype(str), data["destination_postal_code"].astype(str)
-            ),
-        )
+    if "tracking_number" in names:
+        ident, _ = _codes(data["tracking_number"])
+    else:
+        whole = pc.binary_join_element_wise(*(data[c] for c in REQUIRED), "|")
+        ident, _ = _codes(whole)
     first = np.zeros(n, dtype=bool)
     _, where = np.unique(ident[ok], return_index=True)
     first[np.flatnonzero(ok)[where]] = True
     bad.add("duplicate", row[ok & ~first])
     ok &= first
+    del data
     idx = np.flatnonzero(ok)
-    origin = zips[0][idx].astype(np.int64)
-    dest = zips[1][idx].astype(np.int64)
+    origin = origin_all[idx]
+    dest = dest_all[idx]
     svc = service[idx]
     ship_day = shipped[idx].astype("datetime64[D]")
     drop_day = delivered[idx].astype("datetime64[D]")

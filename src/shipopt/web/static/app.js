@@ -109,7 +109,8 @@ function start(DATA) {
     const s = DATA.summary;
     const share = s.on_time_share === null ? "-" : `${(100 * s.on_time_share).toFixed(1)}%`;
     const cards = [["Orders", s.orders], ["Planned", s.planned], ["Unplanned", s.unplanned],
-      ["Total cost", money(s.total_cost)], ["On time", share], ["Shipments", s.shipments],
+      ["Total cost", money(s.total_cost)], ["On time", share],
+      ...(s.expected_on_time_share === null || s.expected_on_time_share === undefined ? [] : [["Expected on time", `${(100 * s.expected_on_time_share).toFixed(1)}%`]]), ["Shipments", s.shipments],
       ["Boxes", s.boxes], ["Fill rate", s.fill_rate === null ? "-" : `${(100 * s.fill_rate).toFixed(1)}%`],
       ["Consolidated orders", s.consolidated_orders], ["Freight shipments", s.freight_shipments],
       ["Van routes", s.own_fleet.routes], ["Van stops", s.own_fleet.stops]];
