@@ -122,7 +122,11 @@ def main() -> None:
     for c in range(0, args.fit_rows, chunk):  # written in parts: the generator's memory stays small
         part = folder / f"big-{c // chunk}.csv"
         history = sample_history(
-            registry, directory, min(chunk, args.fit_rows - c), args.seed * 1000 + c
+            registry,
+            directory,
+            min(chunk, args.fit_rows - c),
+            args.seed * 1000 + c,
+            first_number=c,
         )
         write_history_csv(history, part)
         files.append(str(part))

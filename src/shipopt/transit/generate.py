@@ -84,10 +84,12 @@ def sample_history(
     start: date = date(2025, 1, 6),
     end: date = date(2026, 11, 27),
     destinations: int | None = None,
+    first_number: int = 0,
 ) -> History:
     """``rows`` delivered parcels shipped between ``start`` and ``end`` on the registry's
     parcel services in force on ``end``, to every usable ZIP (or to the ZIPs of
-    ``destinations`` ZIP3s drawn at random, for dense lanes)."""
+    ``destinations`` ZIP3s drawn at random, for dense lanes); tracking numbers count from
+    ``first_number``."""
     rng = np.random.default_rng(seed)
     services = [
         s
@@ -133,7 +135,8 @@ def sample_history(
     columns = {name: np.concatenate([p[name] for p in parts]) for name in COLUMNS[1:]}
     order = rng.permutation(len(columns["carrier"]))
     columns = {name: values[order] for name, values in columns.items()}
-    columns = {"tracking_number": np.array([f"T{i:09d}" for i in range(len(order))]), **columns}
+    numbers = range(first_number, first_number + len(order))
+    columns = {"tracking_number": np.array([f"T{i:09d}" for i in numbers]), **columns}
     return History(columns, truth)
 
 
