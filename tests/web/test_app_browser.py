@@ -16,9 +16,9 @@ import uvicorn
 
 from shipopt.api import create_app
 from tests.service.conftest import KEY, settings
-from tests.web.test_report_browser import CHROMIUM, SHOTS
+from tests.web.conftest import SHOTS, needs_chromium
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +40,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     running.should_exit = True
     thread.join(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def test_a_wrong_key_is_refused(browser: Any, server: str) -> None:

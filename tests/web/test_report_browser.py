@@ -6,9 +6,6 @@ Screenshots of each view go to out/screenshots/."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +14,9 @@ from typer.testing import CliRunner
 
 from shipopt.cli.main import app
 from tests.conftest import ROOT
+from tests.web.conftest import SHOTS, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SHOTS = ROOT / "out" / "screenshots"
-if CHROMIUM is None and os.environ.get("CI"):
-    raise RuntimeError("CI needs Chromium for the browser tests (.ci/run installs it)")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +35,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
         assert result.exit_code == 0, result.output
     plan = json.loads((root / "plan" / "plan.json").read_text())
     return root / "plan" / "report.html", plan
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, path: Path) -> tuple[Any, list[str]]:

@@ -28,20 +28,10 @@ import numpy as np
 from shipopt.geo import ZipDirectory, usable_zips
 from shipopt.ratetables.registry import RateRegistry
 from shipopt.transit.days import BusinessDays
+from shipopt.transit.history import REQUIRED
 from shipopt.zones import ZoneArrays
 
-COLUMNS = (
-    "tracking_number",
-    "carrier",
-    "service",
-    "origin_postal_code",
-    "destination_postal_code",
-    "shipped_at",
-    "delivered_at",
-    "promised_date",
-    "guaranteed",
-    "exception_code",
-)
+COLUMNS = ("tracking_number", *REQUIRED, "promised_date", "guaranteed", "exception_code")
 ORIGINS = ("10001", "60601", "30301", "75201", "90001", "98101", "08817", "43004")
 
 
