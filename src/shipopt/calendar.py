@@ -42,6 +42,7 @@ class CarrierCalendar:
 
     transit: CalendarRules
     _closed: dict[int, frozenset[date]] = field(default_factory=dict)
+    _after: dict[date, list[date]] = field(default_factory=dict)
     _cutoff_tz: ZoneInfo | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -92,6 +93,24 @@ class CarrierCalendar:
         for _ in range(handling_days):
             day = self.next_pickup_day(day + timedelta(days=1))
         return day
+
+    def delivery_days_after(self, ship_day: date, most: int) -> list[date]:
+        """The ship day, then its 1st ... ``most``-th delivery days after it (kept per ship
+        day: quotes of one day ask for the same ones)."""
+        known = self._after.get(ship_day)
+        if known is None or len(known) <= most:
+            known = [ship_day]
+            day = ship_day
+            for _ in range(366):
+                if len(known) > most:
+                    break
+                day += timedelta(days=1)
+                if self.is_delivery_day(day):
+                    known.append(day)
+            if len(self._after) > 4096:
+                self._after.clear()
+            self._after[ship_day] = known
+        return known
 
     def add_transit_days(self, ship_day: date, days: int) -> date:
         """The ``days``-th delivery day after the ship day (the ship day itself not counted)."""

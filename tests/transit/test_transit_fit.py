@@ -48,6 +48,7 @@ DAYS = BusinessDays.of(CALENDAR, 2024, 2028)
 def test_numpy_business_days_match_the_calendar(day: date, k: int) -> None:
     calendar, days = CALENDAR, DAYS
     expected = calendar.add_transit_days(day, k)
+    assert calendar.delivery_days_after(day, k)[k] == expected  # the quote path's walk
     got = days.add(np.array([day], dtype="datetime64[D]"), np.array([k]))[0]
     assert got == np.datetime64(expected)
     counted = days.count(

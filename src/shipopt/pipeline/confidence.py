@@ -15,8 +15,9 @@ from shipopt.errors import InputError, Problem
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.eligibility import ServicePlan
 from shipopt.pipeline.lane import Lane
-from shipopt.transit.model import PERCENTILES, TransitModel, quantile_days
+from shipopt.transit.model import MAX_DAYS, PERCENTILES, TransitModel
 
+QUANTILES = np.array([q / 100 for q in PERCENTILES]) - 1e-9
 LOOK_BACK_DAYS = 30  # the latest ship day is searched this far before the deliver-by date
 
 
@@ -57,10 +58,9 @@ def confidence(
     dist = model.distribution(key, zone, origin3, dest3, ship_day, standard_days)
     if dist is None:
         return None
-    percentiles = {
-        f"p{q}": calendar.add_transit_days(ship_day, quantile_days(dist, q / 100))
-        for q in PERCENTILES
-    }
+    ks = np.minimum(np.searchsorted(np.cumsum(dist), QUANTILES), MAX_DAYS).tolist()
+    dates = calendar.delivery_days_after(ship_day, max(ks))
+    percentiles = {f"p{q}": dates[k] for q, k in zip(PERCENTILES, ks, strict=True)}
     if deliver_by is None:
         return Confidence(percentiles, None, None)
     on_time = round(_p_by(dist, _by(calendar, ship_day, deliver_by)), 4)

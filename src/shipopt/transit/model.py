@@ -35,27 +35,33 @@ class ServiceModel:
 
     counts: dict[str, dict[tuple[int, ...], np.ndarray]] = field(default_factory=dict)
     observations: int = 0
+    # the blend down to the region level depends on few keys: kept once computed
+    _above_lane: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, repr=False)
     hours: np.ndarray = field(default_factory=lambda: np.ones(24) / 24)  # delivery hour shares
 
     def distribution(
         self, zone: int, origin3: int, dest3: int, day: date, standard: int, strength: float
     ) -> np.ndarray:
         s = stratum(day)
-        prior = np.zeros(MAX_DAYS + 1)
-        prior[min(standard, MAX_DAYS)] = 1.0
-        keys: dict[str, tuple[int, ...]] = {
-            "service": (),
-            "zone": (zone,),
-            "region": (zone, origin3 // 100, dest3 // 100),
-            "lane": (origin3, dest3),
-        }
-        for level in LEVELS:
-            found = self.counts.get(level, {}).get(keys[level])
-            if found is not None:
-                n = found[s]
-                total = float(n.sum())
-                prior = (n + strength * prior) / (total + strength)
-        return prior
+        above = (zone, origin3 // 100, dest3 // 100, s, standard, int(strength * 1000))
+        prior = self._above_lane.get(above)
+        if prior is None:
+            prior = np.zeros(MAX_DAYS + 1)
+            prior[min(standard, MAX_DAYS)] = 1.0
+            for level, key in (("service", ()), ("zone", (zone,)), ("region", above[:3])):
+                prior = self._blend(level, key, s, prior, strength)
+            self._above_lane[above] = prior
+        return self._blend("lane", (origin3, dest3), s, prior, strength)
+
+    def _blend(
+        self, level: str, key: tuple[int, ...], s: int, prior: np.ndarray, strength: float
+    ) -> np.ndarray:
+        found = self.counts.get(level, {}).get(key)
+        if found is None:
+            return prior
+        n = found[s]
+        blended: np.ndarray = (n + strength * prior) / (float(n.sum()) + strength)
+        return blended
 
 
 @dataclass
