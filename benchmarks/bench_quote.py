@@ -1,5 +1,6 @@
 """Quote-path performance: single-quote latency, numpy batch throughput, and the agreement of
-the two paths to the cent. Usage: python benchmarks/bench_quote.py [--quotes N] [--batch N]"""
+the two paths to the cent. Usage: python benchmarks/bench_quote.py [--quotes N] [--batch N]
+[--contract] [--transit MODEL]"""
 
 from __future__ import annotations
 
@@ -109,11 +110,17 @@ def main() -> None:
         action="store_true",
         help="the sample tables with tests/data/contract's incentive and markup files",
     )
+    parser.add_argument(
+        "--transit",
+        type=Path,
+        default=None,
+        help="a transit model (shipopt transit fit) loaded: every rate with its percentiles",
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     console = Console()
-    ctx = QuoteContext.from_directory(_tables(args.contract))
+    ctx = QuoteContext.from_directory(_tables(args.contract), args.transit)
     zone_arrays = ZoneArrays(ctx.directory)
 
     console.print(f"single quotes: {args.quotes} ...")
@@ -180,9 +187,13 @@ def main() -> None:
     for row in summary:
         table.add_row(row["measure"], row["value"], row["target"])
     console.print(table)
+    loaded = [
+        *(["incentives and markups"] if args.contract else []),
+        *(["a transit model"] if args.transit else []),
+    ]
     path = write(
-        "quote_contract" if args.contract else "quote",
-        "Quote path performance" + (" (incentives and markups loaded)" if args.contract else ""),
+        "quote" + ("_contract" if args.contract else "") + ("_transit" if args.transit else ""),
+        "Quote path performance" + (f" ({' and '.join(loaded)} loaded)" if loaded else ""),
         summary,
         {
             "single": single,

@@ -25,7 +25,7 @@ from rich.table import Table
 from benchmarks.results_io import write
 from shipopt.geo import default_zip_directory
 from shipopt.ratetables.registry import RateRegistry
-from shipopt.transit.fit import fit
+from shipopt.transit.fit import fit, strata_of
 from shipopt.transit.generate import sample_history, write_history_csv
 from shipopt.transit.history import Observations, read_history
 from shipopt.transit.model import MAX_DAYS, PERCENTILES, TransitModel, quantile_moment
@@ -44,6 +44,7 @@ def _subset(obs: Observations, keep: np.ndarray) -> Observations:
         obs.days[keep],
         obs.row[keep],
         obs.hour[keep],
+        obs.standard[keep],
     )
 
 
@@ -52,11 +53,30 @@ def _pinball(q: float, predicted: np.ndarray, actual: np.ndarray) -> float:
     return float(np.mean(np.maximum(q * diff, (q - 1) * diff)))
 
 
+def per_service(train: Observations) -> dict[tuple[int, int], np.ndarray]:
+    """The baseline ignoring lanes: one distribution of days per service and stratum."""
+    strata = strata_of(train.ship_day)
+    days = np.minimum(train.days, MAX_DAYS)
+    out = {}
+    for k in range(len(train.services)):
+        for s in range(4):
+            mine = (train.service == k) & (strata == s)
+            counts = np.bincount(days[mine], minlength=MAX_DAYS + 1).astype(np.float64)
+            out[(k, s)] = counts / max(counts.sum(), 1.0)
+    return out
+
+
 def score(
-    model: TransitModel, test: Observations, registry: RateRegistry, limit: int = 200_000
+    model: TransitModel,
+    train: Observations,
+    test: Observations,
+    registry: RateRegistry,
+    limit: int = 200_000,
 ) -> dict[str, object]:
     """Coverage of each percentile and pinball losses on (up to ``limit``) held-out parcels,
     in business days with the hour of the day (a quantile is a moment: a day and an hour)."""
+    baseline = per_service(train)
+    test_strata = strata_of(test.ship_day)
     idx = np.arange(len(test))[:limit]
     methods = ("model", "standard_days", "service_empirical")
     moment = {m: {q: np.zeros(len(idx)) for q in PERCENTILES} for m in methods}
@@ -72,7 +92,7 @@ def score(
                 key, int(test.zone[i]), int(test.origin3[i]), int(test.dest3[i]), day, std
             ),
             "standard_days": point,
-            "service_empirical": sm.distribution(-1, -1, -1, day, std, model.strength),
+            "service_empirical": baseline[(int(test.service[i]), int(test_strata[i]))],
         }
         for m, dist in dists.items():
             assert dist is not None
@@ -157,8 +177,9 @@ def main() -> None:
     write_history_csv(sample_history(registry, directory, args.rows, args.seed + 1), path)
     obs, bad = read_history([path], registry, directory)
     cut = obs.ship_day.max() - np.timedelta64(args.holdout_days, "D")
-    model = fit(_subset(obs, obs.ship_day <= cut), bad)
-    result = score(model, _subset(obs, obs.ship_day > cut), registry)
+    train = _subset(obs, obs.ship_day <= cut)
+    model = fit(train, bad)
+    result = score(model, train, _subset(obs, obs.ship_day > cut), registry)
     coverage = result["coverage"]
     pinball = result["pinball"]
     assert isinstance(coverage, dict) and isinstance(pinball, dict)

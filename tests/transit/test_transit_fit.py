@@ -19,7 +19,7 @@ from shipopt.transit.days import BusinessDays
 from shipopt.transit.fit import fit
 from shipopt.transit.generate import History, sample_history, write_history_csv
 from shipopt.transit.history import read_history
-from shipopt.transit.model import TransitModel, quantile_days, stratum
+from shipopt.transit.model import EARLY, TransitModel, absolute_days, quantile_days, stratum
 from shipopt.zones import ZoneArrays
 from tests.conftest import SAMPLE_TABLES
 
@@ -74,7 +74,7 @@ def test_the_fit_recovers_the_lane_delays(
         origin = next(int(o) for o in history.columns["origin_postal_code"] if int(o) // 100 == o3)
         zone = int(arrays.zones(service, np.array([origin]), np.array([by_zip3[d3]]))[0])
         standard = service.spec.transit.days_by_zone[zone]
-        median = int(np.searchsorted(np.cumsum(normal) / normal.sum(), 0.5))
+        median = int(np.searchsorted(np.cumsum(normal) / normal.sum(), 0.5)) - EARLY + standard
         expected = max(1, standard + history.truth.lane_delay[("continental", f"{d3:03d}")])
         checked += 1
         right += median == expected
@@ -117,14 +117,31 @@ def test_the_hierarchy_backs_off(fitted: tuple[History, TransitModel, Path]) -> 
     zone, oreg, dreg = next(iter(sm.counts["region"]))
     o3, d3 = oreg * 100 + 99, dreg * 100 + 98
     assert (o3, d3) not in sm.counts["lane"]  # no such lane: the levels above answer
+    assert (d3,) not in sm.counts["destination"]
     got = model.distribution(KEY, zone, o3, d3, day, 3)
     expected = np.zeros(21)
-    expected[3] = 1.0  # the standard days, then each level blended over it
+    expected[EARLY] = 1.0  # no day beyond the standard days, then each level blended over it
     for key in ((), (zone,), (zone, oreg, dreg)):
         level = {0: "service", 1: "zone", 3: "region"}[len(key)]
         n = sm.counts[level][key][0]
         expected = (n + model.strength * expected) / (n.sum() + model.strength)
-    assert got is not None and np.allclose(got, expected)
+    assert got is not None and np.allclose(got, absolute_days(expected, 3))
+    # a known destination from an unknown origin: its destination's counts blended in
+    (known,) = next(iter(sm.counts["destination"]))
+    region = (zone, oreg, known // 100)
+    prior = np.zeros(21)
+    prior[EARLY] = 1.0
+    for level, key in (
+        ("service", ()),
+        ("zone", (zone,)),
+        ("region", region),
+        ("destination", (known,)),
+    ):
+        if key in sm.counts[level]:
+            n = sm.counts[level][key][0]
+            prior = (n + model.strength * prior) / (n.sum() + model.strength)
+    got = model.distribution(KEY, zone, oreg * 100 + 99, known, day, 2)
+    assert got is not None and np.allclose(got, absolute_days(prior, 2))
     assert np.isclose(got.sum(), 1.0)
     # a service the history never saw: no distribution (the standard days stand)
     assert model.distribution("nobody/none", 5, 606, 100, day, 3) is None
@@ -151,3 +168,19 @@ def test_model_file_round_trip(fitted: tuple[History, TransitModel, Path], tmp_p
 
     with pytest.raises(InputError, match="not a transit model"):
         TransitModel.load(tmp_path / "bad.npz")
+
+
+def test_reading_in_small_batches_gives_the_same_parcels(
+    fitted: tuple[History, TransitModel, Path],
+    registry: RateRegistry,
+    directory: ZipDirectory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, _, path = fitted
+    whole, _ = read_history([path], registry, directory)
+    monkeypatch.setattr("shipopt.transit.history.BATCH_BYTES", 1 << 20)  # about 40 batches
+    again, bad = read_history([path, path], registry, directory)  # the copy: all duplicates
+    assert bad.counts == {"duplicate": len(whole)}
+    assert np.array_equal(again.row[: len(whole)], whole.row)
+    for name in ("service", "dest3", "days", "standard", "hour"):
+        assert np.array_equal(getattr(again, name)[: len(whole)], getattr(whole, name))

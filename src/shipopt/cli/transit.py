@@ -27,12 +27,12 @@ def transit_fit(
     ] = 180,
     strength: Annotated[
         float, typer.Option(help="Prior strength: parcels a level's estimate is worth.", min=0)
-    ] = 20,
+    ] = 5,
     version: Annotated[str | None, typer.Option(help="A version label for the model.")] = None,
     tables: TablesOpt = None,
 ) -> None:
-    """Fit per-service transit distributions by lane (backing off to region, zone and the
-    service) and write the model; bad rows are counted and listed by reason."""
+    """Fit per-service transit distributions by lane (backing off to the destination,
+    region, zone and the service) and write the model; bad rows are counted and listed by reason."""
     from shipopt.geo import default_zip_directory
     from shipopt.ratetables.registry import RateRegistry
     from shipopt.transit.fit import fit

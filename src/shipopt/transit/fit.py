@@ -1,4 +1,5 @@
-"""Fit the transit model from observations: recency-weighted counts (a parcel's weight halves
+"""Fit the transit model from observations: recency-weighted counts of days beyond the
+standard (a parcel's weight halves
 every ``half_life_days`` before the newest ship day) at every level and stratum, in one numpy
 pass per service and level."""
 
@@ -10,10 +11,10 @@ import numpy as np
 
 from shipopt.transit.generate import in_peak
 from shipopt.transit.history import BadRows, Observations
-from shipopt.transit.model import LEVELS, MAX_DAYS, ServiceModel, TransitModel
+from shipopt.transit.model import EARLY, LEVELS, MAX_DAYS, ServiceModel, TransitModel
 
 
-def _strata(days: np.ndarray) -> np.ndarray:
+def strata_of(days: np.ndarray) -> np.ndarray:
     weekday = (days.astype("datetime64[D]").view("int64") + 3) % 7  # 0 = Monday
     out: np.ndarray = 2 * in_peak(days).astype(np.int64) + (weekday == 4).astype(np.int64)
     return out
@@ -25,6 +26,7 @@ def _level_keys(obs: Observations, mine: np.ndarray, level: str) -> np.ndarray:
         "service": [np.zeros_like(zone)],
         "zone": [zone],
         "region": [zone, o3 // 100, d3 // 100],
+        "destination": [d3],
         "lane": [o3, d3],
     }[level]
     keys: np.ndarray = np.stack(columns, axis=1)
@@ -35,14 +37,14 @@ def fit(
     obs: Observations,
     bad: BadRows,
     half_life_days: float = 180.0,
-    strength: float = 20.0,
+    strength: float = 5.0,
     version: str | None = None,
 ) -> TransitModel:
     newest = obs.ship_day.max() if len(obs) else np.datetime64("today")
     age = (newest - obs.ship_day).astype(np.int64)
     weight = np.power(0.5, age / half_life_days)
-    strata = _strata(obs.ship_day)
-    days = np.minimum(obs.days, MAX_DAYS)
+    strata = strata_of(obs.ship_day)
+    beyond = np.clip(obs.days - obs.standard + EARLY, 0, MAX_DAYS)
     bins = MAX_DAYS + 1
     services: dict[str, ServiceModel] = {}
     for k, key in enumerate(obs.services):
@@ -54,7 +56,7 @@ def fit(
             np.clip(obs.hour[mine].astype(np.int64), 0, 23), weights=weight[mine], minlength=24
         )
         sm.hours = hours / max(float(hours.sum()), 1e-12)
-        cell = strata[mine] * bins + days[mine]
+        cell = strata[mine] * bins + beyond[mine]
         w = weight[mine]
         for level in LEVELS:
             keys = _level_keys(obs, mine, level)

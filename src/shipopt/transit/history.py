@@ -11,6 +11,7 @@ unknown service or ZIP, duplicate) is counted and reported by row and reason, ne
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,13 +65,18 @@ class Observations:
     days: np.ndarray
     row: np.ndarray
     hour: np.ndarray  # the delivery's local hour of day, 0 to 24 (fractions of an hour)
+    standard: np.ndarray  # the carrier's standard transit days for the parcel's zone
 
     def __len__(self) -> int:
         return int(self.service.shape[0])
 
 
-def _read_table(path: Path) -> Any:
-    """The file's needed columns as an Arrow table (strings: ZIPs keep their zeros)."""
+BATCH_BYTES = 64 << 20  # CSV read in blocks of this size: the whole file is never held as text
+
+
+def _batches(path: Path) -> Iterator[Any]:
+    """The file's needed columns, a batch of rows at a time, as Arrow tables of strings
+    (ZIPs keep their zeros)."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -81,27 +87,76 @@ def _read_table(path: Path) -> Any:
         ) from exc
     if not path.is_file():
         raise InputError(Problem(str(path), "file not found"))
+    wanted = (*REQUIRED, "tracking_number")
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
-            table = pq.read_table(path)
+            parquet = pq.ParquetFile(path)
+            header = parquet.schema_arrow.names
+            columns = [h for h in header if h.strip().lower() in wanted]
+            batches: Iterator[Any] = parquet.iter_batches(batch_size=1 << 20, columns=columns)
         else:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 header = next(csv.reader(fh), [])
-            wanted = [h for h in header if h.strip().lower() in (*REQUIRED, "tracking_number")]
+            columns = [h for h in header if h.strip().lower() in wanted]
             as_text = pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in wanted},
-                include_columns=wanted,
+                column_types={name: pa.string() for name in columns},
+                include_columns=columns,
                 strings_can_be_null=False,
             )
-            table = pacsv.read_csv(path, convert_options=as_text)
+            batches = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=BATCH_BYTES),
+                convert_options=as_text,
+            )
+        missing = [c for c in REQUIRED if c not in {h.strip().lower() for h in columns}]
+        if missing:
+            raise InputError(Problem(str(path), f"missing column(s): {', '.join(missing)}"))
+        for batch in batches:
+            table = pa.Table.from_batches([batch])
+            table = table.rename_columns([n.strip().lower() for n in table.column_names])
+            keep = [c for c in wanted if c in table.column_names]
+            yield table.select(keep).cast(pa.schema([(c, pa.string()) for c in keep]))
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(Problem(str(path), f"cannot read: {exc}")) from exc
-    table = table.rename_columns([n.strip().lower() for n in table.column_names])
-    missing = [c for c in REQUIRED if c not in table.column_names]
-    if missing:
-        raise InputError(Problem(str(path), f"missing column(s): {', '.join(missing)}"))
-    keep = [c for c in (*REQUIRED, "tracking_number") if c in table.column_names]
-    return table.select(keep).cast(pa.schema([(c, pa.string()) for c in keep]))
+
+
+@dataclass
+class _Columns:
+    """One batch's columns as numbers (the text dropped once read)."""
+
+    service: np.ndarray
+    shipped: np.ndarray
+    delivered: np.ndarray
+    origin: np.ndarray
+    origin_ok: np.ndarray
+    dest: np.ndarray
+    dest_ok: np.ndarray
+    ident: Any  # the parcel's identity (tracking number, else the whole row), Arrow strings
+
+
+def _columns(table: Any, known: list[str]) -> _Columns:
+    import pyarrow.compute as pc
+
+    key_codes, key_names = _codes(
+        pc.binary_join_element_wise(table["carrier"], table["service"], "/")
+    )
+    lookup = np.array([known.index(k) if k in known else -1 for k in key_names] or [-1])
+    origin, origin_ok = _zip_numbers(table["origin_postal_code"])
+    dest, dest_ok = _zip_numbers(table["destination_postal_code"])
+    if "tracking_number" in table.column_names:
+        ident = table["tracking_number"]
+    else:
+        ident = pc.binary_join_element_wise(*(table[c] for c in REQUIRED), "|")
+    return _Columns(
+        lookup[key_codes] if table.num_rows else np.zeros(0, dtype=np.int64),
+        _times(table["shipped_at"]),
+        _times(table["delivered_at"]),
+        origin,
+        origin_ok,
+        dest,
+        dest_ok,
+        ident,
+    )
 
 
 def _times(values: Any) -> np.ndarray:
@@ -136,53 +191,50 @@ def _zip_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return numbers.to_numpy(zero_copy_only=False), ok
 
 
+def _joined(parts: list[_Columns], name: str, dtype: str) -> np.ndarray:
+    out: np.ndarray = np.concatenate(
+        [getattr(p, name) for p in parts] or [np.zeros(0, dtype=dtype)]
+    )
+    return out
+
+
 def read_history(
     paths: list[Path], registry: RateRegistry, directory: ZipDirectory
 ) -> tuple[Observations, BadRows]:
     """Every good row of the files, and the bad ones by reason (row numbers count the header
     as row 1, and run on across files)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     bad = BadRows()
-    tables = [_read_table(path) for path in paths]
-    names = [c for c in (*REQUIRED, "tracking_number") if all(c in t.column_names for t in tables)]
-    data = pa.concat_tables([t.select(names) for t in tables])
-    del tables
-    n = data.num_rows
-    row = np.arange(2, n + 2)
-    key_codes, key_names = _codes(
-        pc.binary_join_element_wise(data["carrier"], data["service"], "/")
-    )
     known = sorted(k for k in registry.keys if registry.versions(k)[0].spec.mode == "parcel")
-    lookup = np.array([known.index(k) if k in known else -1 for k in key_names] or [-1])
-    service = lookup[key_codes] if n else np.zeros(0, dtype=np.int64)
+    parts = [_columns(table, known) for path in paths for table in _batches(path)]
+
+    service = _joined(parts, "service", "int64")
+    shipped = _joined(parts, "shipped", "datetime64[s]")
+    delivered = _joined(parts, "delivered", "datetime64[s]")
+    origin_all, origin_ok = _joined(parts, "origin", "int64"), _joined(parts, "origin_ok", "bool")
+    dest_all, dest_ok = _joined(parts, "dest", "int64"), _joined(parts, "dest_ok", "bool")
+    ident, _ = _codes(pa.chunked_array([c for p in parts for c in p.ident.chunks], pa.string()))
+    del parts
+    n = len(service)
+    row = np.arange(2, n + 2)
     services = known
     ok = service >= 0
     bad.add("unknown service (not in the rate tables)", row[~ok])
-    shipped, delivered = _times(data["shipped_at"]), _times(data["delivered_at"])
     parsed = ~np.isnat(shipped) & ~np.isnat(delivered)
     bad.add("unparseable shipped_at or delivered_at", row[ok & ~parsed])
     ok &= parsed
     late = delivered < shipped
     bad.add("delivered before shipped", row[ok & late])
     ok &= ~late
-    origin_all, origin_ok = _zip_numbers(data["origin_postal_code"])
-    dest_all, dest_ok = _zip_numbers(data["destination_postal_code"])
     zip_ok = origin_ok & dest_ok
     bad.add("postal code not a 5-digit ZIP", row[ok & ~zip_ok])
     ok &= zip_ok
-    if "tracking_number" in names:
-        ident, _ = _codes(data["tracking_number"])
-    else:
-        whole = pc.binary_join_element_wise(*(data[c] for c in REQUIRED), "|")
-        ident, _ = _codes(whole)
     first = np.zeros(n, dtype=bool)
     _, where = np.unique(ident[ok], return_index=True)
     first[np.flatnonzero(ok)[where]] = True
     bad.add("duplicate", row[ok & ~first])
     ok &= first
-    del data
     idx = np.flatnonzero(ok)
     origin = origin_all[idx]
     dest = dest_all[idx]
@@ -191,6 +243,7 @@ def read_history(
     drop_day = delivered[idx].astype("datetime64[D]")
     hour = (delivered[idx] - drop_day.astype("datetime64[s]")).astype(np.int64) / 3600
     zone = np.full(len(idx), -1, dtype=np.int64)
+    standard = np.full(len(idx), -1, dtype=np.int64)
     days = np.zeros(len(idx), dtype=np.int64)
     arrays = ZoneArrays(directory)
     years = ship_day.astype("datetime64[Y]").astype(int) + 1970 if len(idx) else np.array([2026])
@@ -199,12 +252,17 @@ def read_history(
         if not mine.any():
             continue
         version = registry.versions(key)[-1]
-        zone[mine] = arrays.zones(version, origin[mine], dest[mine])
+        zone[mine] = zones = arrays.zones(version, origin[mine], dest[mine])
+        by_zone = version.spec.transit.days_by_zone
+        table = np.full(max([*by_zone, int(zones.max(initial=0))]) + 2, -1, dtype=np.int64)
+        table[list(by_zone)] = list(by_zone.values())
+        standard[mine] = table[zones]  # a zone of -1 reads the last cell: -1
         cal = BusinessDays.of(registry.calendar(version), int(years.min()), int(years.max()) + 1)
         days[mine] = cal.count(ship_day[mine], drop_day[mine])
     zoned = zone >= 0
     bad.add("ZIP without a location (no zone)", row[idx[~zoned]])
-    keep = np.flatnonzero(zoned)
+    bad.add("zone without standard transit days", row[idx[zoned & (standard < 0)]])
+    keep = np.flatnonzero(zoned & (standard >= 0))
     return (
         Observations(
             services,
@@ -216,6 +274,7 @@ def read_history(
             days[keep],
             row[idx[keep]],
             hour[keep],
+            standard[keep],
         ),
         bad,
     )

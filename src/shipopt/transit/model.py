@@ -1,10 +1,13 @@
-"""The transit model: per service, weighted counts of transit business days at four levels
-(the service, its zone, zone by origin and destination region, the ZIP3 lane), each split by
-four strata (peak season or not, shipped on a Friday or not). A lane's distribution is its
-counts blended with its parent level's distribution, ``(n_k + m q_k) / (N + m)`` with prior
-strength ``m``: a lane with few parcels leans on the level above, one with none is that
-level; the service level leans on the carrier's standard days. Saved as one ``.npz`` file
-with a JSON header (format and version), loaded and reloaded like the rate tables."""
+"""The transit model: per service, weighted counts of the business days each parcel took
+beyond the carrier's standard days for its zone (from ``EARLY`` days early to 17 late), at
+five levels (the service, its zone, zone by origin and destination region, the destination
+ZIP3, the ZIP3 lane), each split by four strata (peak season or not, shipped on a Friday or
+not). Counted beyond the standard, a destination's parcels from every origin and zone pool
+into one estimate. A level's distribution is its counts blended with its parent's,
+``(n_k + m q_k) / (N + m)`` with prior strength ``m``: a lane with few parcels leans on the
+level above, one with none is that level; the service level leans on the standard days.
+Saved as one ``.npz`` file with a JSON header (format and version), loaded and reloaded like
+the rate tables."""
 
 from __future__ import annotations
 
@@ -17,10 +20,12 @@ import numpy as np
 
 from shipopt.errors import InputError, Problem
 
-FORMAT = "shipopt-transit-model/1"
+FORMAT = "shipopt-transit-model/2"
 MAX_DAYS = 20  # the last bin holds 20 or more business days
-LEVELS = ("service", "zone", "region", "lane")
+EARLY = 3  # counts run from EARLY days before the standard days (bin 0) to MAX_DAYS - EARLY after
+LEVELS = ("service", "zone", "region", "destination", "lane")
 PERCENTILES = (50, 75, 90, 95, 99)
+LANE_CACHE = 50_000  # lanes' distributions kept per service (about 10 MB)
 
 
 def stratum(day: date) -> int:
@@ -31,27 +36,42 @@ def stratum(day: date) -> int:
 
 @dataclass
 class ServiceModel:
-    """One service's weighted counts: ``counts[level][key]`` is a (4, MAX_DAYS + 1) array."""
+    """One service's weighted counts: ``counts[level][key]`` is a (4, MAX_DAYS + 1) array,
+    bin ``EARLY + d`` for parcels ``d`` business days beyond the standard days."""
 
     counts: dict[str, dict[tuple[int, ...], np.ndarray]] = field(default_factory=dict)
     observations: int = 0
-    # the blend down to the region level depends on few keys: kept once computed
+    # the blend down to the region level depends on few keys: kept once computed; the
+    # lanes' answers are kept too, up to LANE_CACHE of them (then the keeping starts over)
     _above_lane: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, repr=False)
+    _lanes: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, repr=False)
     hours: np.ndarray = field(default_factory=lambda: np.ones(24) / 24)  # delivery hour shares
 
     def distribution(
         self, zone: int, origin3: int, dest3: int, day: date, standard: int, strength: float
     ) -> np.ndarray:
+        """P(transit business days = k), k = 0..MAX_DAYS, for a parcel shipped on ``day``."""
         s = stratum(day)
-        above = (zone, origin3 // 100, dest3 // 100, s, standard, int(strength * 1000))
+        asked = (zone, origin3, dest3, s, standard, int(strength * 1000))
+        known = self._lanes.get(asked)
+        if known is not None:
+            return known
+        above = (zone, origin3 // 100, dest3 // 100, s, int(strength * 1000))
         prior = self._above_lane.get(above)
         if prior is None:
             prior = np.zeros(MAX_DAYS + 1)
-            prior[min(standard, MAX_DAYS)] = 1.0
+            prior[EARLY] = 1.0
             for level, key in (("service", ()), ("zone", (zone,)), ("region", above[:3])):
                 prior = self._blend(level, key, s, prior, strength)
             self._above_lane[above] = prior
-        return self._blend("lane", (origin3, dest3), s, prior, strength)
+        beyond = self._blend("destination", (dest3,), s, prior, strength)
+        beyond = self._blend("lane", (origin3, dest3), s, beyond, strength)
+        answer = absolute_days(beyond, standard)
+        answer.flags.writeable = False  # shared by every caller of this lane
+        if len(self._lanes) >= LANE_CACHE:
+            self._lanes.clear()
+        self._lanes[asked] = answer
+        return answer
 
     def _blend(
         self, level: str, key: tuple[int, ...], s: int, prior: np.ndarray, strength: float
@@ -69,7 +89,7 @@ class TransitModel:
     services: dict[str, ServiceModel]
     version: str
     fitted_on: str
-    strength: float = 20.0
+    strength: float = 5.0
     half_life_days: float = 180.0
     info: dict[str, object] = field(default_factory=dict)
 
@@ -135,6 +155,13 @@ class TransitModel:
         if sm is None:
             return None
         return sm.distribution(zone, origin3, dest3, day, standard, self.strength)
+
+
+def absolute_days(beyond: np.ndarray, standard: int) -> np.ndarray:
+    """Counts beyond the standard days as counts of days (earlier than day 0 count as 0)."""
+    days = np.clip(np.arange(MAX_DAYS + 1) - EARLY + standard, 0, MAX_DAYS)
+    out: np.ndarray = np.bincount(days, weights=beyond, minlength=MAX_DAYS + 1)
+    return out
 
 
 def quantile_moment(probabilities: np.ndarray, hours: np.ndarray, q: float) -> tuple[int, float]:
