@@ -79,6 +79,21 @@ class StoreError(Exception):
     """The database cannot be reached or used."""
 
 
+def _switch_to_wal(conn: sqlite3.Connection, wait_seconds: float = 10.0) -> None:
+    """Put a SQLite database in WAL mode. Changing the journal mode needs the database to
+    itself and SQLite answers "locked" at once, without its busy handler, while another
+    process is doing the same to a new file: so try again for a while."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class JobStore:
     """``sqlite:///path`` or ``postgresql://...``. Thread-safe (one connection, one lock)."""
 
@@ -127,8 +142,8 @@ class JobStore:
                 conn = sqlite3.connect(
                     path, check_same_thread=False, isolation_level=None, timeout=10
                 )
-                conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA busy_timeout=10000")
+                _switch_to_wal(conn)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreError(f"cannot open SQLite database {path!r}: {exc}") from None
             return conn
