@@ -28,7 +28,7 @@ from shipopt.ratetables.registry import RateRegistry
 from shipopt.transit.fit import fit, strata_of
 from shipopt.transit.generate import sample_history, write_history_csv
 from shipopt.transit.history import Observations, read_history
-from shipopt.transit.model import MAX_DAYS, PERCENTILES, TransitModel, quantile_moment
+from shipopt.transit.model import MAX_DAYS, PERCENTILES, STRATA, TransitModel, quantile_moment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,7 @@ def _subset(obs: Observations, keep: np.ndarray) -> Observations:
         obs.row[keep],
         obs.hour[keep],
         obs.standard[keep],
+        obs.after_closed[keep],
     )
 
 
@@ -55,11 +56,11 @@ def _pinball(q: float, predicted: np.ndarray, actual: np.ndarray) -> float:
 
 def per_service(train: Observations) -> dict[tuple[int, int], np.ndarray]:
     """The baseline ignoring lanes: one distribution of days per service and stratum."""
-    strata = strata_of(train.ship_day)
+    strata = strata_of(train.ship_day, train.after_closed)
     days = np.minimum(train.days, MAX_DAYS)
     out = {}
     for k in range(len(train.services)):
-        for s in range(4):
+        for s in range(STRATA):
             mine = (train.service == k) & (strata == s)
             counts = np.bincount(days[mine], minlength=MAX_DAYS + 1).astype(np.float64)
             out[(k, s)] = counts / max(counts.sum(), 1.0)
@@ -76,7 +77,7 @@ def score(
     """Coverage of each percentile and pinball losses on (up to ``limit``) held-out parcels,
     in business days with the hour of the day (a quantile is a moment: a day and an hour)."""
     baseline = per_service(train)
-    test_strata = strata_of(test.ship_day)
+    test_strata = strata_of(test.ship_day, test.after_closed)
     idx = np.arange(len(test))[:limit]
     methods = ("model", "standard_days", "service_empirical")
     moment = {m: {q: np.zeros(len(idx)) for q in PERCENTILES} for m in methods}
@@ -89,7 +90,13 @@ def score(
         point[min(std, MAX_DAYS)] = 1.0
         dists = {
             "model": model.distribution(
-                key, int(test.zone[i]), int(test.origin3[i]), int(test.dest3[i]), day, std
+                key,
+                int(test.zone[i]),
+                int(test.origin3[i]),
+                int(test.dest3[i]),
+                day,
+                std,
+                bool(test.after_closed[i]),
             ),
             "standard_days": point,
             "service_empirical": baseline[(int(test.service[i]), int(test_strata[i]))],

@@ -74,6 +74,19 @@ class CarrierCalendar:
             day.weekday()
         ] in self.transit.delivery_weekdays and day not in self.closed_days(day.year)
 
+    def after_closed(self, day: date) -> bool:
+        """Whether a closed day (a holiday, not a weekend) lies within the last two delivery
+        days before ``day``: the carrier is still working off the backlog."""
+        seen = 0
+        for back in range(1, 31):
+            earlier = day - timedelta(days=back)
+            if earlier in self.closed_days(earlier.year):
+                return True
+            seen += self.is_delivery_day(earlier)
+            if seen == 2:
+                return False
+        return False
+
     def next_pickup_day(self, day: date) -> date:
         for _ in range(60):
             if self.is_pickup_day(day):

@@ -57,6 +57,23 @@ def test_numpy_business_days_match_the_calendar(day: date, k: int) -> None:
     assert counted[0] == k
 
 
+@settings(max_examples=120, deadline=None)
+@given(st.dates(date(2025, 1, 1), date(2027, 12, 20)))
+def test_after_a_holiday_matches_the_calendar(day: date) -> None:
+    got = DAYS.after_closed(np.array([day], dtype="datetime64[D]"))[0]
+    assert bool(got) == CALENDAR.after_closed(day)
+
+
+def test_after_a_holiday_is_two_delivery_days() -> None:
+    thanksgiving = date(2026, 11, 26)
+    assert thanksgiving in CALENDAR.closed_days(2026)
+    assert CALENDAR.after_closed(date(2026, 11, 27))  # Friday: the first day after
+    assert CALENDAR.after_closed(date(2026, 11, 30))  # Monday: the second (a weekend between)
+    assert not CALENDAR.after_closed(date(2026, 12, 1))
+    assert not CALENDAR.after_closed(date(2026, 6, 9))  # an ordinary week: weekends don't count
+    assert stratum(date(2026, 11, 27), after_closed=True) == 7  # after, in peak, a Friday
+
+
 def test_the_fit_recovers_the_lane_delays(
     fitted: tuple[History, TransitModel, Path], registry: RateRegistry, directory: ZipDirectory
 ) -> None:
@@ -68,8 +85,8 @@ def test_the_fit_recovers_the_lane_delays(
         by_zip3.setdefault(int(z) // 100, int(z))
     checked = right = 0
     for (o3, d3), counts in model.services[KEY].counts["lane"].items():
-        normal = counts[0]  # stratum 0: no peak, not a Friday
-        if normal.sum() < 40:
+        normal = counts[0]  # stratum 0: no peak, not a Friday, not just after a holiday
+        if normal.sum() < 35:
             continue
         origin = next(int(o) for o in history.columns["origin_postal_code"] if int(o) // 100 == o3)
         zone = int(arrays.zones(service, np.array([origin]), np.array([by_zip3[d3]]))[0])
@@ -109,8 +126,10 @@ def test_bad_rows_are_reported_by_row_and_reason(
     assert sorted(obs.row.tolist()) == [2, 8]
 
 
-def test_the_hierarchy_backs_off(fitted: tuple[History, TransitModel, Path]) -> None:
-    _, model, _ = fitted
+def test_the_hierarchy_backs_off(
+    fitted: tuple[History, TransitModel, Path], registry: RateRegistry, directory: ZipDirectory
+) -> None:
+    _, model, path = fitted
     sm = model.services[KEY]
     day = date(2026, 6, 2)  # a Tuesday out of peak: stratum 0
     assert stratum(day) == 0 and stratum(date(2026, 12, 4)) == 3
@@ -145,6 +164,15 @@ def test_the_hierarchy_backs_off(fitted: tuple[History, TransitModel, Path]) -> 
     assert np.isclose(got.sum(), 1.0)
     # a service the history never saw: no distribution (the standard days stand)
     assert model.distribution("nobody/none", 5, 606, 100, day, 3) is None
+    # parcels shipped just after a holiday are counted apart (strata 4-7)
+    obs, _ = read_history([path], registry, directory)
+    assert obs.after_closed.any() and not obs.after_closed.all()
+    mine = obs.service == obs.services.index(KEY)
+    after = sm.counts["service"][()][4:].sum()
+    assert 0 < after < sm.counts["service"][()].sum()
+    assert after == pytest.approx(
+        sm.counts["service"][()].sum() * obs.after_closed[mine].mean(), rel=0.25
+    )  # recency weights differ from plain shares, not by much
     # more data on a lane moves it further from its parent
     lanes = sorted(sm.counts["lane"].items(), key=lambda kv: kv[1][0].sum())
     thin, thick = lanes[0], lanes[-1]
@@ -184,3 +212,41 @@ def test_reading_in_small_batches_gives_the_same_parcels(
     assert np.array_equal(again.row[: len(whole)], whole.row)
     for name in ("service", "dest3", "days", "standard", "hour"):
         assert np.array_equal(getattr(again, name)[: len(whole)], getattr(whole, name))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 999)), min_size=1, max_size=300))
+def test_dense_codes_number_the_distinct_keys_in_order(rows: list[tuple[int, int]]) -> None:
+    from shipopt.transit.fit import _dense_codes
+
+    a, b = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True))
+    keys, inverse = _dense_codes([a, b])
+    assert [tuple(k) for k in keys.tolist()] == sorted(set(rows))
+    assert [tuple(keys[i]) for i in inverse] == rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=60), st.booleans())
+def test_duplicates_are_the_repeats_of_an_identity(names: list[str | None], collide: bool) -> None:
+    """The first row of each tracking number stays, whatever the hashes (all equal: every
+    row compared); a row without one is never a duplicate; chunks and slices hash alike."""
+    import pyarrow as pa
+
+    from shipopt.transit.history import _fingerprints, _first_of_each
+
+    half = len(names) // 2
+    ident = pa.chunked_array(
+        [pa.array(names[:half], pa.string()), pa.array(names[half:], pa.string())]
+    )
+    hashes = _fingerprints(ident)
+    assert (hashes == _fingerprints(pa.array(["x", *names], pa.string()).slice(1))).all()
+    if collide:
+        hashes = np.zeros(len(names), dtype=np.uint64)
+    ok = np.ones(len(names), dtype=bool)
+    seen: set[str] = set()
+    expected = []
+    for name in names:
+        expected.append(name is None or name not in seen)
+        if name is not None:
+            seen.add(name)
+    assert _first_of_each(hashes, ident, ok).tolist() == expected

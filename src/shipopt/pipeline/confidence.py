@@ -55,7 +55,9 @@ def confidence(
 ) -> Confidence | None:
     """None when the model has no history of this service (the standard estimate stands)."""
     zone, origin3, dest3 = lane
-    dist = model.distribution(key, zone, origin3, dest3, ship_day, standard_days)
+    dist = model.distribution(
+        key, zone, origin3, dest3, ship_day, standard_days, calendar.after_closed(ship_day)
+    )
     if dist is None:
         return None
     ks = np.minimum(np.searchsorted(np.cumsum(dist), QUANTILES), MAX_DAYS).tolist()
@@ -68,7 +70,8 @@ def confidence(
     day = deliver_by
     for _ in range(LOOK_BACK_DAYS):
         if calendar.is_pickup_day(day):
-            d = model.distribution(key, zone, origin3, dest3, day, standard_days)
+            after = calendar.after_closed(day)
+            d = model.distribution(key, zone, origin3, dest3, day, standard_days, after)
             assert d is not None
             if _p_by(d, _by(calendar, day, deliver_by)) >= (wanted if wanted is not None else 0.5):
                 latest = day

@@ -25,6 +25,18 @@ class BusinessDays:
         )
         return cls(mask, np.array(closed, dtype="datetime64[D]"))
 
+    def after_closed(self, shipped: np.ndarray) -> np.ndarray:
+        """Whether a closed day (a holiday, not a weekend) lies within the last two delivery
+        days before each ship day: the carrier is still working off the backlog."""
+        if not len(self.holidays):
+            return np.zeros(len(shipped), dtype=bool)
+        second = np.busday_offset(
+            shipped - 1, -1, roll="backward", weekmask=self.weekmask, holidays=self.holidays
+        )
+        last = np.searchsorted(self.holidays, shipped, side="left") - 1
+        found: np.ndarray = (last >= 0) & (self.holidays[np.maximum(last, 0)] > second)
+        return found
+
     def count(self, shipped: np.ndarray, delivered: np.ndarray) -> np.ndarray:
         """Delivery days after the ship day up to and including the delivery day."""
         counted: np.ndarray = np.busday_count(

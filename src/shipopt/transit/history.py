@@ -66,6 +66,7 @@ class Observations:
     row: np.ndarray
     hour: np.ndarray  # the delivery's local hour of day, 0 to 24 (fractions of an hour)
     standard: np.ndarray  # the carrier's standard transit days for the parcel's zone
+    after_closed: np.ndarray  # shipped within two delivery days after a closed day
 
     def __len__(self) -> int:
         return int(self.service.shape[0])
@@ -132,6 +133,7 @@ class _Columns:
     dest: np.ndarray
     dest_ok: np.ndarray
     ident: Any  # the parcel's identity (tracking number, else the whole row), Arrow strings
+    fingerprint: np.ndarray  # a 64-bit hash of ``ident``: equal identities, equal hashes
 
 
 def _columns(table: Any, known: list[str]) -> _Columns:
@@ -156,14 +158,23 @@ def _columns(table: Any, known: list[str]) -> _Columns:
         dest,
         dest_ok,
         ident,
+        _fingerprints(ident),
     )
 
 
 def _times(values: Any) -> np.ndarray:
     """ISO local date-times (or dates) to datetime64[s]; NaT where unparseable."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_replace_slice(values, 19, 1_000, "")
+    text = values
+    if (pc.max(pc.utf8_length(values)).as_py() or 0) > 19:
+        text = pc.utf8_replace_slice(values, 19, 1_000, "")  # fractions and offsets dropped
+    try:  # every value well formed: Arrow's ISO 8601 cast, several times faster
+        fast: np.ndarray = pc.cast(text, pa.timestamp("s")).to_numpy(zero_copy_only=False)
+        return fast.astype("datetime64[s]")
+    except pa.ArrowInvalid:
+        pass
     text = pc.replace_substring(text, " ", "T")
     full = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
     day = pc.strptime(
@@ -171,6 +182,68 @@ def _times(values: Any) -> np.ndarray:
     )
     out: np.ndarray = pc.coalesce(full, day).to_numpy(zero_copy_only=False)
     return out.astype("datetime64[s]")
+
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_SLICE = 1 << 16  # strings hashed this many at a time (a few MB of temporaries)
+
+
+def _fingerprints(values: Any) -> np.ndarray:
+    """A 64-bit polynomial hash of each string (null: 0), from the Arrow buffers without a
+    Python string per row. Equal strings hash equal; rows that share a hash are compared
+    exactly afterwards, so a collision costs a comparison, never a wrong answer."""
+    import pyarrow as pa
+
+    out = [np.zeros(0, dtype=np.uint64)]
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        for start in range(0, len(chunk), _SLICE):
+            out.append(_hash_strings(chunk.slice(start, _SLICE)))
+    return np.concatenate(out)
+
+
+def _hash_strings(strings: Any) -> np.ndarray:
+    n = len(strings)
+    buffers = strings.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    data = np.zeros(0, dtype=np.uint8)
+    if buffers[2] is not None:
+        data = np.frombuffer(buffers[2], dtype=np.uint8)[lo:hi]
+    lengths = np.diff(offsets)
+    position = np.arange(hi - lo) - np.repeat(offsets[:-1] - lo, lengths)
+    powers = np.cumprod(np.full(int(lengths.max(initial=0)) + 1, _MULTIPLIER, dtype=np.uint64))
+    terms = (data.astype(np.uint64) + np.uint64(1)) * powers[position]
+    total = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(terms, dtype=np.uint64)])
+    hashed: np.ndarray = total[offsets[1:] - lo] - total[offsets[:-1] - lo]
+    hashed ^= lengths.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+    hashed ^= hashed >> np.uint64(31)
+    if strings.null_count:
+        hashed[~np.asarray(strings.is_valid())] = 0
+    return hashed
+
+
+def _first_of_each(fingerprint: np.ndarray, ident: Any, ok: np.ndarray) -> np.ndarray:
+    """Among the ``ok`` rows, the first row of each identity (a row without one, null, is
+    its own): unique hashes are unique identities; rows sharing a hash are compared."""
+    first = ok.copy()
+    rows = np.flatnonzero(ok)
+    order = np.argsort(fingerprint[rows], kind="stable")
+    hashes = fingerprint[rows][order]
+    shared = np.zeros(len(rows), dtype=bool)
+    same = hashes[1:] == hashes[:-1]
+    shared[1:] |= same
+    shared[:-1] |= same
+    candidates = np.sort(rows[order[shared]])
+    seen: set[str] = set()
+    for row, name in zip(candidates.tolist(), ident.take(candidates).to_pylist(), strict=True):
+        if name is None:
+            continue
+        if name in seen:
+            first[row] = False
+        else:
+            seen.add(name)
+    return first
 
 
 def _codes(values: Any) -> tuple[np.ndarray, list[str]]:
@@ -186,9 +259,9 @@ def _zip_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     text = pc.utf8_trim_whitespace(values)
-    ok = pc.match_substring_regex(text, r"^[0-9]{5}$").to_numpy(zero_copy_only=False)
-    numbers = pc.cast(pc.if_else(pc.match_substring_regex(text, r"^[0-9]{5}$"), text, "0"), "int64")
-    return numbers.to_numpy(zero_copy_only=False), ok
+    five = pc.and_(pc.equal(pc.utf8_length(text), 5), pc.ascii_is_decimal(text))
+    numbers = pc.cast(pc.if_else(five, text, "0"), "int64")
+    return numbers.to_numpy(zero_copy_only=False), five.to_numpy(zero_copy_only=False)
 
 
 def _joined(parts: list[_Columns], name: str, dtype: str) -> np.ndarray:
@@ -214,7 +287,8 @@ def read_history(
     delivered = _joined(parts, "delivered", "datetime64[s]")
     origin_all, origin_ok = _joined(parts, "origin", "int64"), _joined(parts, "origin_ok", "bool")
     dest_all, dest_ok = _joined(parts, "dest", "int64"), _joined(parts, "dest_ok", "bool")
-    ident, _ = _codes(pa.chunked_array([c for p in parts for c in p.ident.chunks], pa.string()))
+    ident = pa.chunked_array([c for p in parts for c in p.ident.chunks], pa.string())
+    fingerprint = _joined(parts, "fingerprint", "uint64")
     del parts
     n = len(service)
     row = np.arange(2, n + 2)
@@ -230,9 +304,8 @@ def read_history(
     zip_ok = origin_ok & dest_ok
     bad.add("postal code not a 5-digit ZIP", row[ok & ~zip_ok])
     ok &= zip_ok
-    first = np.zeros(n, dtype=bool)
-    _, where = np.unique(ident[ok], return_index=True)
-    first[np.flatnonzero(ok)[where]] = True
+    first = _first_of_each(fingerprint, ident, ok)
+    del ident, fingerprint
     bad.add("duplicate", row[ok & ~first])
     ok &= first
     idx = np.flatnonzero(ok)
@@ -245,6 +318,7 @@ def read_history(
     zone = np.full(len(idx), -1, dtype=np.int64)
     standard = np.full(len(idx), -1, dtype=np.int64)
     days = np.zeros(len(idx), dtype=np.int64)
+    after = np.zeros(len(idx), dtype=bool)
     arrays = ZoneArrays(directory)
     years = ship_day.astype("datetime64[Y]").astype(int) + 1970 if len(idx) else np.array([2026])
     for k, key in enumerate(services):
@@ -259,6 +333,7 @@ def read_history(
         standard[mine] = table[zones]  # a zone of -1 reads the last cell: -1
         cal = BusinessDays.of(registry.calendar(version), int(years.min()), int(years.max()) + 1)
         days[mine] = cal.count(ship_day[mine], drop_day[mine])
+        after[mine] = cal.after_closed(ship_day[mine])
     zoned = zone >= 0
     bad.add("ZIP without a location (no zone)", row[idx[~zoned]])
     bad.add("zone without standard transit days", row[idx[zoned & (standard < 0)]])
@@ -275,6 +350,7 @@ def read_history(
             row[idx[keep]],
             hour[keep],
             standard[keep],
+            after[keep],
         ),
         bad,
     )

@@ -1,11 +1,12 @@
 """The transit model: per service, weighted counts of the business days each parcel took
 beyond the carrier's standard days for its zone (from ``EARLY`` days early to 17 late), at
 five levels (the service, its zone, zone by origin and destination region, the destination
-ZIP3, the ZIP3 lane), each split by four strata (peak season or not, shipped on a Friday or
-not). Counted beyond the standard, a destination's parcels from every origin and zone pool
-into one estimate. A level's distribution is its counts blended with its parent's,
-``(n_k + m q_k) / (N + m)`` with prior strength ``m``: a lane with few parcels leans on the
-level above, one with none is that level; the service level leans on the standard days.
+ZIP3, the ZIP3 lane), each split by eight strata (peak season or not, shipped on a Friday or
+not, shipped within two delivery days after a holiday or not). Counted beyond the standard,
+a destination's parcels from every origin and zone pool into one estimate. A level's
+distribution is its counts blended with its parent's, ``(n_k + m q_k) / (N + m)`` with prior
+strength ``m``: a lane with few parcels leans on the level above, one with none is that
+level; the service level leans on the standard days.
 Saved as one ``.npz`` file with a JSON header (format and version), loaded and reloaded like
 the rate tables."""
 
@@ -20,23 +21,25 @@ import numpy as np
 
 from shipopt.errors import InputError, Problem
 
-FORMAT = "shipopt-transit-model/2"
+FORMAT = "shipopt-transit-model/3"
 MAX_DAYS = 20  # the last bin holds 20 or more business days
 EARLY = 3  # counts run from EARLY days before the standard days (bin 0) to MAX_DAYS - EARLY after
 LEVELS = ("service", "zone", "region", "destination", "lane")
 PERCENTILES = (50, 75, 90, 95, 99)
+STRATA = 8
 LANE_CACHE = 50_000  # lanes' distributions kept per service (about 10 MB)
 
 
-def stratum(day: date) -> int:
-    """0-3: peak season (20 November - 31 December) x shipped on a Friday."""
+def stratum(day: date, after_closed: bool = False) -> int:
+    """0-7: shipped within two delivery days after a holiday (the carrier's backlog) x peak
+    season (20 November - 31 December) x shipped on a Friday."""
     peak = day.month == 12 or (day.month == 11 and day.day >= 20)
-    return 2 * int(peak) + int(day.weekday() == 4)
+    return 4 * int(after_closed) + 2 * int(peak) + int(day.weekday() == 4)
 
 
 @dataclass
 class ServiceModel:
-    """One service's weighted counts: ``counts[level][key]`` is a (4, MAX_DAYS + 1) array,
+    """One service's weighted counts: ``counts[level][key]`` is a (STRATA, MAX_DAYS + 1) array,
     bin ``EARLY + d`` for parcels ``d`` business days beyond the standard days."""
 
     counts: dict[str, dict[tuple[int, ...], np.ndarray]] = field(default_factory=dict)
@@ -48,10 +51,17 @@ class ServiceModel:
     hours: np.ndarray = field(default_factory=lambda: np.ones(24) / 24)  # delivery hour shares
 
     def distribution(
-        self, zone: int, origin3: int, dest3: int, day: date, standard: int, strength: float
+        self,
+        zone: int,
+        origin3: int,
+        dest3: int,
+        day: date,
+        standard: int,
+        strength: float,
+        after_closed: bool = False,
     ) -> np.ndarray:
         """P(transit business days = k), k = 0..MAX_DAYS, for a parcel shipped on ``day``."""
-        s = stratum(day)
+        s = stratum(day, after_closed)
         asked = (zone, origin3, dest3, s, standard, int(strength * 1000))
         known = self._lanes.get(asked)
         if known is not None:
@@ -101,7 +111,8 @@ class TransitModel:
             arrays[f"{key}|hours"] = sm.hours.astype(np.float64)
             for level, table in sm.counts.items():
                 keys = np.array(list(table.keys()), dtype=np.int64).reshape(len(table), -1)
-                values = np.stack(list(table.values())) if table else np.zeros((0, 4, MAX_DAYS + 1))
+                empty = np.zeros((0, STRATA, MAX_DAYS + 1))
+                values = np.stack(list(table.values())) if table else empty
                 arrays[f"{key}|{level}|keys"] = keys
                 arrays[f"{key}|{level}|counts"] = values.astype(np.float32)
         header = {
@@ -148,13 +159,20 @@ class TransitModel:
         )
 
     def distribution(
-        self, key: str, zone: int, origin3: int, dest3: int, day: date, standard: int
+        self,
+        key: str,
+        zone: int,
+        origin3: int,
+        dest3: int,
+        day: date,
+        standard: int,
+        after_closed: bool = False,
     ) -> np.ndarray | None:
         """P(transit business days = k) for k = 0..MAX_DAYS, or None without this service."""
         sm = self.services.get(key)
         if sm is None:
             return None
-        return sm.distribution(zone, origin3, dest3, day, standard, self.strength)
+        return sm.distribution(zone, origin3, dest3, day, standard, self.strength, after_closed)
 
 
 def absolute_days(beyond: np.ndarray, standard: int) -> np.ndarray:
