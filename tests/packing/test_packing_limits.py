@@ -17,7 +17,9 @@ from tests.conftest import TEST_BOXES
 
 # generous for a busy 2-core CI machine (and more under coverage's tracer, which slows the
 # Python the deadline reserves are sized for); the benchmark measures the 10% + 50 ms bound
-SLACK = 0.3 if sys.gettrace() is None else 1.5
+# (2026-12-02, a machine running at half speed: palletizing 2,000 cartons took 3.1 s on 1 s
+# under coverage; untraced the bound holds within 0.3 s)
+SLACK = 0.3 if sys.gettrace() is None else 2.5
 
 
 def heavy(units: int, skus: int, limit: float, starts: int, seed: int = 0) -> PackRequest:

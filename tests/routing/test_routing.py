@@ -94,7 +94,8 @@ def test_solvers_find_the_brute_force_optimum(seed: int) -> None:
     data = random_instance(seed)
     optimum = brute_force(data)
     for name in ("pyvrp", "ortools"):
-        _, ev = solve(data, name, 1.0, seed)  # type: ignore[arg-type]
+        # 2 s: at 1 s OR-Tools missed one optimum (480 vs 470) on a half-speed machine
+        _, ev = solve(data, name, 2.0, seed)  # type: ignore[arg-type]
         assert ev.feasible, (name, ev.violations)
         assert ev.cost == optimum, (name, ev.cost, optimum)
     for name in ("savings", "nearest"):
