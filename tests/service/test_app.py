@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shipopt.api import ApiSettings, create_app, examples
+from shipopt.api.job_process import STOP_GRACE_SECONDS
 from shipopt.api.store import JobStore
 from shipopt.domain.packing import PackRequest, PackResult
 from shipopt.domain.quote import QuoteRequest
@@ -373,7 +374,10 @@ def test_cancelling_a_running_job_is_prompt(tmp_path: Path) -> None:
         start = time.monotonic()
         c.delete(f"/v1/plans/{job['id']}", headers=AUTH)
         done = wait_for(c, job["id"], ("cancelled", "succeeded", "failed"))
-        assert done["status"] == "cancelled" and time.monotonic() - start < 4
+        # seen at the next heartbeat (<= 1 s), the child killed after its grace at the latest;
+        # 3 s for the rest on a loaded 2-core machine (CI measured 4.6 s in all once)
+        bound = 1.0 + STOP_GRACE_SECONDS + 3.0
+        assert done["status"] == "cancelled" and time.monotonic() - start < bound
 
 
 def test_422_lists_a_bounded_number_of_errors(client: TestClient) -> None:
