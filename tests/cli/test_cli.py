@@ -237,3 +237,19 @@ def test_plan_run_plans_the_day_given(tmp_path: Path) -> None:
     assert dates and min(dates) >= "2026-12-03"
     bad = runner.invoke(app, [*args[:-4], "--day", "12/03/2026"])
     assert bad.exit_code == 2 and "day" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_module_runs_every_command() -> None:
+    # the benchmarks call ``python -m shipopt.cli.main plan run``: the groups registered after
+    # the module's own commands must be there too
+    import subprocess
+    import sys
+
+    for group in ("plan", "sample"):
+        done = subprocess.run(
+            [sys.executable, "-m", "shipopt.cli.main", group, "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr

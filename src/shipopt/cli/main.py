@@ -191,13 +191,12 @@ def demo(tables: TablesOpt = None) -> None:
         quote_tables(response, console)
 
 
-if __name__ == "__main__":
-    app()
-
-
 # the command groups defined in their own modules, after quote and rates in the help
 app.command("pack")(pack_cmd)
 app.command("palletize")(palletize_cmd)
 app.command("load1d")(load1d_cmd)
 app.add_typer(sample_app, name="sample")
 app.add_typer(plan_app, name="plan")
+
+if __name__ == "__main__":  # after every command is registered: ``python -m shipopt.cli.main``
+    app()
