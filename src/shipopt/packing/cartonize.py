@@ -36,6 +36,7 @@ from shipopt.packing.catalog import (
 )
 from shipopt.packing.construction import EXACT_UNITS, Search
 from shipopt.packing.extreme_points import Bin, PItem
+from shipopt.packing.fill_memo import FillMemo
 from shipopt.packing.improvement import REPARTITIONS, empty_boxes, improve, repartition
 from shipopt.packing.starts import start_orders
 from shipopt.units import Length, Mass
@@ -45,11 +46,15 @@ OUTPUT_SECONDS_PER_UNIT = 25e-6  # building the answer, per unit
 
 
 def cartonize(
-    request: PackRequest, pricer: Pricer | None = None, price_memo: PriceMemo | None = None
+    request: PackRequest,
+    pricer: Pricer | None = None,
+    price_memo: PriceMemo | None = None,
+    fill_memo: FillMemo | None = None,
 ) -> PackResult:
     """Pack every unit of the request; never drops one (units that cannot go in any box are
     listed as unpacked with the reason). ``price_memo``: box cost plus shipping by (box index,
-    payload), kept by a caller that packs many requests with the same boxes and pricer."""
+    payload), kept by a caller that packs many requests with the same boxes and pricer;
+    ``fill_memo``: one-box fills, kept by a caller that packs many requests (any boxes)."""
     started = time.perf_counter()
     opts = request.options
     by_cost = opts.objective == "cost" or (opts.objective == "auto" and pricer is not None)
@@ -65,6 +70,7 @@ def cartonize(
         [b.stock for b in request.boxes],
         opts.exact_check,
         opts.extra_fills,
+        fill_memo,
     )
     # the search stops early enough to leave time for building the answer (about 25 us a unit)
     search.deadline = (

@@ -16,7 +16,8 @@ from fractions import Fraction
 from shipopt.packing.blocks import BoxKind, PlacedBlock, first_blocks
 from shipopt.packing.blocks import load as load_blocks
 from shipopt.packing.catalog import Catalog, Packed
-from shipopt.packing.extreme_points import Bin, Merit, PItem, pack_sequence
+from shipopt.packing.extreme_points import Bin, Merit, PItem
+from shipopt.packing.fill_memo import FillMemo
 from shipopt.packing.small_exact import exact_single_box
 
 EXACT_UNITS = 8  # the exact one-box test runs for sets up to this many units
@@ -38,7 +39,9 @@ class Search:
         stock: list[int | None],
         exact: bool = True,
         extra: bool = True,
+        memo: FillMemo | None = None,
     ) -> None:
+        self.memo = FillMemo() if memo is None else memo
         self.exact = exact
         self.extra = extra
         self.catalog = catalog
@@ -57,10 +60,9 @@ class Search:
         """One box of type ``b`` filled from ``items`` (extreme points in the given order); when
         units are left and some units repeat, also blocks of identical units first, and the
         fuller box wins."""
-        W, D, H = self.catalog.dims[b]
         items, rest = self._slice(b, items)
-        bins, left = pack_sequence(
-            items, W, D, H, self.catalog.capacity[b], self.support, merit, max_bins=1
+        bn, left = self.memo.fill(
+            items, self.catalog.dims[b], self.catalog.capacity[b], self.support, merit
         )
         left += rest
         if left and merit != "first" and self.extra and not self.expired():
@@ -68,9 +70,9 @@ class Search:
             if key not in self._blocked:  # restarts ask again with the same units in new orders
                 self._blocked[key] = self.fill_blocks(b, items)
             blocked = self._blocked[key]
-            if blocked is not None and (not bins or blocked[0].volume > bins[0].volume):
+            if blocked is not None and (bn is None or blocked[0].volume > bn.volume):
                 return blocked[0], blocked[1] + rest
-        return (bins[0] if bins else None), left
+        return bn, left
 
     def _slice(
         self, b: int, items: list[PItem], least: int = SLICE_UNITS, times: int = 2
@@ -90,12 +92,11 @@ class Search:
 
     def rush(self, b: int, items: list[PItem]) -> tuple[Bin | None, list[PItem]]:
         """Out of time: one box of type ``b`` by first fit over about one box of the units."""
-        W, D, H = self.catalog.dims[b]
         head, rest = self._slice(b, items, 1, 1)
-        bins, left = pack_sequence(
-            head, W, D, H, self.catalog.capacity[b], self.support, "first", max_bins=1
+        bn, left = self.memo.fill(
+            head, self.catalog.dims[b], self.catalog.capacity[b], self.support, "first"
         )
-        return (bins[0] if bins else None), left + rest
+        return bn, left + rest
 
     def fill_blocks(self, b: int, items: list[PItem]) -> tuple[Bin, list[PItem]] | None:
         """Identical plain units as grid blocks (simple-block loading, ``blocks.load``), then the

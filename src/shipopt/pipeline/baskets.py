@@ -15,6 +15,7 @@ from shipopt.domain.quote import QuoteRequest
 from shipopt.errors import InputError, Problem, ShipoptError
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo
+from shipopt.packing.fill_memo import FillMemo
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.eligibility import plan_services
 from shipopt.pipeline.lane import resolve_lane
@@ -76,6 +77,7 @@ class Baskets:
 
     packings: dict[BasketKey, BasketPacking | str] = field(default_factory=dict)
     prices: PriceMemo = field(default_factory=dict)
+    fills: FillMemo = field(default_factory=FillMemo)  # one-box fills, shared by every basket
     reference: QuoteRequest | None = None  # the first basket's reference request, a template
 
 
@@ -115,7 +117,8 @@ def pack_basket(
             now = datetime.combine(settings.day, time(0), UTC)
             lane = resolve_lane(reference.shipment, ctx.directory, now)
             plans, _ = plan_services(reference, ctx, lane)
-            _, packing = pack_items(reference, ctx, lane, plans, cache.prices)  # not rated
+            # not rated here: the order's own lane is rated later
+            _, packing = pack_items(reference, ctx, lane, plans, cache.prices, cache.fills)
             result = BasketPacking(
                 tuple(b.box for b in packing.boxes),
                 tuple(Parcel(dimensions=b.outer, weight=b.gross_weight) for b in packing.boxes),

@@ -26,6 +26,7 @@ from shipopt.errors import InputError, Problem
 from shipopt.geo import distance_miles
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo, Pricer
+from shipopt.packing.fill_memo import FillMemo
 from shipopt.pipeline.confidence import Confidence, rate_confidence
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.eligibility import ServicePlan, plan_services, reject
@@ -222,16 +223,18 @@ def pack_items(
     lane: Lane,
     plans: list[ServicePlan],
     price_memo: PriceMemo | None = None,
+    fill_memo: FillMemo | None = None,
 ) -> tuple[Shipment, PackResult]:
     """Cartonize the shipment's items, priced by the cheapest eligible service; the packed boxes
     become its parcels. A unit that cannot be packed is an error naming its item. A
-    ``price_memo`` may be shared only by requests with the same boxes, lane and services."""
+    ``price_memo`` may be shared only by requests with the same boxes, lane and services; a
+    ``fill_memo`` by any."""
     shipment = request.shipment
     pack_request = PackRequest(
         items=shipment.items, boxes=shipment.boxes, options=shipment.pack_options
     )
     pricer = cheapest_parcel_pricer(request, ctx, lane, plans)
-    packing = cartonize(pack_request, pricer, price_memo)
+    packing = cartonize(pack_request, pricer, price_memo, fill_memo)
     if packing.unpacked:
         index = {it.sku: k for k, it in enumerate(shipment.items)}
         raise InputError(
