@@ -4,6 +4,7 @@ packed once; then every shipment is rated on its own lane with its basket's pack
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from shipopt.domain.batch import OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import Decision, PlanSettings
+from shipopt.domain.plan import Decision, PlanSettings, ShipmentDecision
 from shipopt.pipeline.baskets import BasketKey, BasketPacking, basket_key
 from shipopt.pipeline.shipments import Job, PackedJob, ShipmentWorker
 
@@ -35,6 +36,12 @@ def _pack_work(chunk: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
 
 def _rate_work(job: PackedJob) -> Decision:
     return _WORKER[0].decide([job])[0]
+
+
+def _without_layout(packing: BasketPacking | str) -> BasketPacking | str:
+    if isinstance(packing, BasketPacking):
+        return dataclasses.replace(packing, layout=())
+    return packing
 
 
 class PoolRun:
@@ -84,12 +91,18 @@ class PoolRun:
             done += 1
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
-        work = [(o, wid, lines, packed[basket_key(lines)]) for o, wid, lines in jobs]
+        # the workers rate with the parcels; the layouts (the bulk of a packing) stay here and
+        # are put back into the decisions as they return: half the pickling of a whole packing
+        light = {k: _without_layout(p) for k, p in packed.items()}
+        work = [(o, wid, lines, light[basket_key(lines)]) for o, wid, lines in jobs]
         results: list[Decision] = []
         chunk = max(1, min(64, len(jobs) // (self.settings.workers * 8)))
         for job, decision in zip(
             jobs, self.pool.map(_rate_work, work, chunksize=chunk), strict=True
         ):
+            full = packed[basket_key(job[2])]
+            if isinstance(decision, ShipmentDecision) and isinstance(full, BasketPacking):
+                decision = decision.model_copy(update={"layout": list(full.layout)})
             results.append(decision)
             record(job, decision)
             done += 1
