@@ -35,7 +35,8 @@ class FillMemo:
     ) -> tuple[Bin | None, list[PItem]]:
         """One box of inner ``size`` filled from ``items`` in order (``pack_sequence`` with one
         bin): the box (None if nothing fits) and the units left, in order."""
-        key = (size, capacity, support, merit, tuple(i.kind for i in items))
+        share = None if support is None else (support.numerator, support.denominator)
+        key = (size, capacity, share, merit, tuple(i.kind for i in items))  # no Fraction hash
         answer = self._answers.pop(key, None)
         if answer is not None:
             self.hits += 1
