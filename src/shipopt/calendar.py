@@ -43,6 +43,7 @@ class CarrierCalendar:
     transit: CalendarRules
     _closed: dict[int, frozenset[date]] = field(default_factory=dict)
     _after: dict[date, list[date]] = field(default_factory=dict)
+    _backlog: dict[date, bool] = field(default_factory=dict)  # after_closed, per day asked
     _cutoff_tz: ZoneInfo | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -77,6 +78,12 @@ class CarrierCalendar:
     def after_closed(self, day: date) -> bool:
         """Whether a closed day (a holiday, not a weekend) lies within the last two delivery
         days before ``day``: the carrier is still working off the backlog."""
+        known = self._backlog.get(day)
+        if known is None:
+            known = self._backlog[day] = self._after_closed(day)
+        return known
+
+    def _after_closed(self, day: date) -> bool:
         seen = 0
         for back in range(1, 31):
             earlier = day - timedelta(days=back)

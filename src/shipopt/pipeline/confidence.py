@@ -43,6 +43,22 @@ def _p_by(probabilities: np.ndarray, days: int) -> float:
     return 0.0 if days < 0 else float(np.clip(probabilities[: days + 1].sum(), 0.0, 1.0))
 
 
+_KS: dict[int, tuple[np.ndarray, list[int]]] = {}  # by id(distribution), the array held alive
+
+
+def _quantile_days(dist: np.ndarray) -> list[int]:
+    """The days of ``QUANTILES``, kept per distribution (the model shares one array per lane)."""
+    known = _KS.get(id(dist))
+    if known is None or known[0] is not dist:
+        if len(_KS) >= 100_000:
+            _KS.clear()
+        known = _KS[id(dist)] = (
+            dist,
+            np.minimum(np.searchsorted(np.cumsum(dist), QUANTILES), MAX_DAYS).tolist(),
+        )
+    return known[1]
+
+
 def confidence(
     model: TransitModel,
     key: str,
@@ -60,7 +76,7 @@ def confidence(
     )
     if dist is None:
         return None
-    ks = np.minimum(np.searchsorted(np.cumsum(dist), QUANTILES), MAX_DAYS).tolist()
+    ks = _quantile_days(dist)
     dates = calendar.delivery_days_after(ship_day, max(ks))
     percentiles = {f"p{q}": dates[k] for q, k in zip(PERCENTILES, ks, strict=True)}
     if deliver_by is None:

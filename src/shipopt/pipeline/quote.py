@@ -144,8 +144,10 @@ def build_rate(
     ship_day: date,
     delivery: date,
     sell: tuple[Lines, Notes] | None = None,
+    confidence: Confidence | None = None,
 ) -> Rate:
-    """The parcels' list and net lines summed by code into one Rate, with its sell price."""
+    """The parcels' list and net lines summed by code into one Rate, with its sell price and
+    (with a transit model) its delivery-date confidence."""
     spec = service.spec
     fuel_pct = _percent_text(spec.fuel.percent_on(ship_day))
     net = _price([(p.lines, p.notes) for p in prices], fuel_pct)
@@ -177,6 +179,9 @@ def build_rate(
         table_version=spec.version,
         agreement_version=agreement.version if agreement else None,
         markup_version=markup.version if markup and sell is not None else None,
+        delivery_percentiles=confidence.percentiles if confidence is not None else None,
+        on_time_probability=confidence.on_time if confidence is not None else None,
+        latest_ship_date=confidence.latest_ship if confidence is not None else None,
     )
 
 
@@ -267,18 +272,15 @@ class Priced:
 
     def rate(self) -> Rate:
         p = self.plan
-        rate = build_rate(
-            p.service, self.prices, p.zone, p.transit_days, p.ship_day, p.delivery, self.sell
-        )
-        conf = self.confidence
-        if conf is None:
-            return rate
-        return rate.model_copy(
-            update={
-                "delivery_percentiles": conf.percentiles,
-                "on_time_probability": conf.on_time,
-                "latest_ship_date": conf.latest_ship,
-            }
+        return build_rate(
+            p.service,
+            self.prices,
+            p.zone,
+            p.transit_days,
+            p.ship_day,
+            p.delivery,
+            self.sell,
+            self.confidence,
         )
 
 
