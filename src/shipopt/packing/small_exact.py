@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ortools.sat.python import cp_model
-
 from shipopt.packing.extreme_points import Bin, PItem
 
 
@@ -28,6 +26,9 @@ def exact_single_box(
     within ``work_limit``, CP-SAT's deterministic time, so that answers repeat exactly)."""
     if sum(i.weight for i in items) > capacity:
         return None
+    # imported when first needed: CP-SAT brings pandas (about 100 MB in every plan worker)
+    from ortools.sat.python import cp_model
+
     W, D, H = dims
     m = cp_model.CpModel()
     pos, ext = [], []
