@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -166,6 +167,8 @@ def plan_run(
         journal = Journal(
             out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
         )
+        # the day's inputs live until the end: the collector need not walk them again and again
+        gc.freeze()
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -5,6 +5,7 @@ packed once; then every shipment is rated on its own lane with its basket's pack
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +29,7 @@ def _init_worker(
     settings: PlanSettings,
 ) -> None:
     _WORKER[:] = [ShipmentWorker(rate_tables, skus, boxes, warehouses, settings)]
+    gc.freeze()  # this process's tables and catalogs stay: the collector skips them
 
 
 def _pack_work(chunk: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
