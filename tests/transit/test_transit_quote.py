@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shipopt.domain.quote import QuoteRequest, Reason
 from shipopt.errors import InputError
@@ -135,3 +137,17 @@ def test_batch_plans_carry_on_time_probabilities(
     assert summary.expected_on_time_share == pytest.approx(expected, abs=1e-4)
     assert summarize(without).expected_on_time_share is None
     assert "expected on time" in write_plan(with_model, tmp_path / "p")["summary"].read_text()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=21, max_size=21))
+def test_quantile_days_are_numpys_searchsorted_of_the_cumsum(weights: list[float]) -> None:
+    import numpy as np
+
+    from shipopt.pipeline.confidence import QUANTILES, _quantile_days
+    from shipopt.transit.model import MAX_DAYS
+
+    total = sum(weights) or 1.0
+    dist = np.array(weights) / total
+    expected = np.minimum(np.searchsorted(np.cumsum(dist), np.array(QUANTILES)), MAX_DAYS)
+    assert _quantile_days(dist) == expected.tolist()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,8 @@ class ServiceModel:
     # lanes' answers are kept too, up to LANE_CACHE of them (then the keeping starts over)
     _above_lane: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, repr=False)
     _lanes: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict, repr=False)
+    # each count array's total per stratum, by level and key (filled on load, else on use)
+    _totals: dict[tuple[str, tuple[int, ...]], np.ndarray] = field(default_factory=dict, repr=False)
     hours: np.ndarray = field(default_factory=lambda: np.ones(24) / 24)  # delivery hour shares
 
     def distribution(
@@ -89,8 +92,10 @@ class ServiceModel:
         found = self.counts.get(level, {}).get(key)
         if found is None:
             return prior
-        n = found[s]
-        blended: np.ndarray = (n + strength * prior) / (float(n.sum()) + strength)
+        totals = self._totals.get((level, key))
+        if totals is None:
+            totals = self._totals[(level, key)] = found.sum(axis=1)
+        blended: np.ndarray = (found[s] + strength * prior) / (float(totals[s]) + strength)
         return blended
 
 
@@ -148,6 +153,9 @@ class TransitModel:
                     continue
                 keys, values = data[f"{name}|keys"], data[f"{name}|counts"].astype(np.float64)
                 sm.counts[level] = {tuple(int(v) for v in k): values[i] for i, k in enumerate(keys)}
+                sums = values.sum(axis=2)  # once for every key, not per quote
+                for i, k in enumerate(sm.counts[level]):
+                    sm._totals[(level, k)] = sums[i]
             services[key] = sm
         return cls(
             services,
@@ -175,10 +183,14 @@ class TransitModel:
         return sm.distribution(zone, origin3, dest3, day, standard, self.strength, after_closed)
 
 
+@cache
+def _day_of_bin(standard: int) -> np.ndarray:
+    return np.clip(np.arange(MAX_DAYS + 1) - EARLY + standard, 0, MAX_DAYS)
+
+
 def absolute_days(beyond: np.ndarray, standard: int) -> np.ndarray:
     """Counts beyond the standard days as counts of days (earlier than day 0 count as 0)."""
-    days = np.clip(np.arange(MAX_DAYS + 1) - EARLY + standard, 0, MAX_DAYS)
-    out: np.ndarray = np.bincount(days, weights=beyond, minlength=MAX_DAYS + 1)
+    out: np.ndarray = np.bincount(_day_of_bin(standard), weights=beyond, minlength=MAX_DAYS + 1)
     return out
 
 
