@@ -185,3 +185,14 @@ def test_strategies_and_compare(day: Path, ctx: QuoteContext) -> None:
             assert by["fastest"][k].shipments[0].promised <= by["cheapest"][k].shipments[0].promised
     with pytest.raises(ValueError, match="unknown strategy"):
         check_strategy("magic")
+
+
+def test_the_collector_is_quiet_only_while_a_plan_is_made() -> None:
+    import gc
+
+    from shipopt.pipeline.pool import loud_collector, quiet_collector
+
+    quiet_collector()
+    assert gc.get_threshold()[0] > 10_000 and gc.get_freeze_count() > 0
+    loud_collector()
+    assert gc.get_threshold() == (700, 10, 10) and gc.get_freeze_count() == 0

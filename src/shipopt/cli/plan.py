@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 from pathlib import Path
@@ -20,6 +19,7 @@ from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import OrderBook, PlanOptions
 from shipopt.errors import Problem
 from shipopt.pipeline.context import QuoteContext
+from shipopt.pipeline.pool import loud_collector, quiet_collector
 from shipopt.settings import Settings
 
 sample_app = typer.Typer(help="Generate sample data.", no_args_is_help=True)
@@ -167,8 +167,7 @@ def plan_run(
         journal = Journal(
             out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
         )
-        # the day's inputs live until the end: the collector need not walk them again and again
-        gc.freeze()
+        quiet_collector()  # until the plan is made
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -182,9 +181,12 @@ def plan_run(
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            plan = plan_day(
-                book, catalog, stores, box_list, ctx, settings, advance, journal, resume
-            )
+            try:
+                plan = plan_day(
+                    book, catalog, stores, box_list, ctx, settings, advance, journal, resume
+                )
+            finally:
+                loud_collector()
     vans = sum(w.fleet.vans for w in stores if w.fleet is not None)
     paths = write_plan(plan, out, vans)
     try:
