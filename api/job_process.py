@@ -30,6 +30,7 @@ def _child(payload: str, settings: ApiSettings, conn: Connection, parent: int) -
     from shipopt.api.jobs import JobStoppedError, execute_plan
     from shipopt.errors import ShipoptError
     from shipopt.pipeline.context import QuoteContext
+    from shipopt.pipeline.pool import quiet_collector
 
     last = [0.0]
 
@@ -44,6 +45,7 @@ def _child(payload: str, settings: ApiSettings, conn: Connection, parent: int) -
     outcome: Outcome
     try:
         ctx = QuoteContext.from_directory(settings.tables(), settings.transit_model)
+        quiet_collector()  # this process makes one plan and ends
         outcome = ("succeeded", execute_plan(payload, ctx, settings, progress))
     except JobStoppedError:
         outcome = ("stopped", "")
