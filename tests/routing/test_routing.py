@@ -94,9 +94,13 @@ def test_solvers_find_the_brute_force_optimum(seed: int) -> None:
     data = random_instance(seed)
     optimum = brute_force(data)
     for name in ("pyvrp", "ortools"):
-        # 2 s: at 1 s OR-Tools missed one optimum (480 vs 470) on a half-speed machine
-        _, ev = solve(data, name, 2.0, seed)  # type: ignore[arg-type]
-        assert ev.feasible, (name, ev.violations)
+        # OR-Tools' search is bounded by time, not iterations: on a loaded machine 1 s once
+        # missed an optimum (480 vs 470), so it gets a second, longer run before failing
+        for seconds in (2.0, 6.0):
+            _, ev = solve(data, name, seconds, seed)  # type: ignore[arg-type]
+            assert ev.feasible, (name, ev.violations)
+            if ev.cost == optimum:
+                break
         assert ev.cost == optimum, (name, ev.cost, optimum)
     for name in ("savings", "nearest"):
         _, ev = solve(data, name, 0.1, 0)  # type: ignore[arg-type]
