@@ -228,9 +228,7 @@ def source_by_cost(
             optimal[k] = pick
     if _total(optimal, options) <= _total(chosen, options):
         chosen = optimal
-    repaired = _repair(
-        orders, chosen, options, stock, nearest_first(orders, warehouses, ctx.directory)
-    )
+    repaired = _repair(orders, chosen, options, stock, ranking)
     assignments: list[Assignment] = []
     unplanned: dict[str, str] = {}
     for k, order in enumerate(orders):
