@@ -1,7 +1,9 @@
 """Packing benchmarks, side by side with py3dbp on the same inputs and rules.
 
 Sections (``--only`` to pick): mpv (3D bin packing, fixed orientation, bins vs lower bounds and
-py3dbp), br (single-container loading, volume utilisation within a time limit), falkenauer (1D,
+py3dbp), br (single-container loading, volume utilisation within a time limit, against py3dbp and
+BoxPacker's published figures), heterogeneous (the same on 30 to 100 box types, made with the
+Bischoff-Ratcliff generator), falkenauer (1D,
 optimum hits within 1 s), boxpacker (4,288 real orders with a 4-box catalog, boxes per order
 against BoxPacker's own results, latency), ecommerce (generated B2C orders, total shipping cost
 priced with the sample rate tables: ours vs smallest single box vs py3dbp).
@@ -28,13 +30,16 @@ from benchmarks.results_io import markdown_table, write
 from shipopt.domain.packing import PackRequest
 from shipopt.packing.bin1d import pack_1d
 from shipopt.packing.bins3d import pack_bins
-from shipopt.packing.blocks import BoxKind, best_loading
+from shipopt.packing.blocks import BoxKind
 from shipopt.packing.bounds3d import lower_bounds
+from shipopt.packing.br_generator import br_class
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import Pricer, one_service_total
-from shipopt.packing.checker import check_pack_result
+from shipopt.packing.checker import CheckItem, check_box, check_pack_result
 from shipopt.packing.extreme_points import PItem, rotations
+from shipopt.packing.general_blocks import best_loading
 from shipopt.packing.instances import (
+    Loading,
     read_boxpacker_boxes,
     read_boxpacker_items,
     read_bpplib,
@@ -142,46 +147,98 @@ def section_mpv(data: Path, budget: float, peer_max_n: int) -> dict[str, Any]:
     }
 
 
-def br_rots(kind: Any, scale: int = 1) -> tuple[tuple[int, int, int], ...]:
-    l, w, h = kind.dims
+def py3dbp_utilisation(loading: Loading) -> float:
+    """Volume share py3dbp loads into one container (bigger first; it tries all six rotations
+    and has no support rule, so it has more freedom than ours)."""
+    from py3dbp import Bin, Item, Packer
+
+    L, W, H = loading.container
+    packer = Packer()
+    packer.add_bin(Bin("container", L, H, W, 1e12))  # py3dbp's second side is the vertical
+    n = 0
+    for kind in loading.kinds:
+        a, b, c = kind.dims
+        for _ in range(kind.quantity):
+            packer.add_item(Item(f"i{n}", a, c, b, 0))
+            n += 1
+    packer.pack(bigger_first=True)
+    return sum(float(i.get_volume()) for i in packer.bins[0].items) / (L * W * H)
+
+
+def _loadings_row(name: str, loadings: list[Loading], budget: float, peer: bool) -> dict[str, Any]:
+    """Mean utilisation of ours (general blocks, checked) and py3dbp on the same problems."""
+    utils, peers, secs, worst = [], [], [], 1.0
+    for idx, loading in enumerate(loadings):
+        kinds = [BoxKind(k.rotations(), k.quantity) for k in loading.kinds]
+        t = time.perf_counter()
+        volume, blocks = best_loading(loading.container, kinds, budget, seed=idx)
+        secs.append(time.perf_counter() - t)
+        errors = check_box(loading.container, 10**12, _checked_boxes(blocks, kinds), Fraction(1))
+        if errors:
+            raise SystemExit(f"{loading.name}: {errors[:3]}")
+        L, W, H = loading.container
+        utils.append(volume / (L * W * H))
+        if peer:
+            peers.append(py3dbp_utilisation(loading))
+            worst = min(worst, utils[-1] - peers[-1])
+    row = {
+        "set": name,
+        "problems": len(utils),
+        "ours_mean_util": f"{statistics.fmean(utils):.2%}",
+        "py3dbp_mean_util": f"{statistics.fmean(peers):.2%}" if peers else "-",
+        "ours_minus_py3dbp_worst": f"{worst:+.2%}" if peers else "-",
+        "max_seconds": f"{max(secs):.2f}",
+    }
+    console.print(row)
+    return row
+
+
+def _checked_boxes(blocks: list[Any], kinds: list[BoxKind]) -> list[CheckItem]:
     out = []
-    for vert, (a, b, c) in ((0, (w, h, l)), (1, (l, h, w)), (2, (l, w, h))):
-        if kind.vertical[vert]:
-            out += [(a, b, c), (b, a, c)]
-    return tuple(dict.fromkeys(out))
+    for b in blocks:
+        a, w, h = b.rot
+        for i in range(b.nx):
+            for j in range(b.ny):
+                for k in range(b.nz):
+                    x, y, z = b.x + i * a, b.y + j * w, b.z + k * h
+                    size = kinds[b.kind].rots[0]
+                    out.append(CheckItem(f"k{b.kind}", x, y, z, a, w, h, size=size, weight=1))
+    return out
 
 
-def section_br(data: Path, budget: float, classes: list[int], per_class: int) -> dict[str, Any]:
-    """Single-container loading with blocks of identical boxes (shipopt.packing.blocks)."""
+def section_br(
+    data: Path, budget: float, classes: list[int], per_class: int, peer: bool
+) -> dict[str, Any]:
+    """Single-container loading (shipopt.packing.general_blocks), every loading checked with
+    full support; BoxPacker's published utilisation on the same problems beside."""
     expected: dict[tuple[int, int], float] = {}
     for row in csv.reader((data / "boxpacker" / "thpack-expected.csv").open()):
         if row and row[0].startswith("Bischoff"):
             types, k = row[0].split("#")[1].split("-")
             expected[(int(types), int(k))] = float(row[1])
     types_of = {1: 3, 2: 5, 3: 8, 4: 10, 5: 12, 6: 15, 7: 20}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in classes:
-        utils, bp, secs = [], [], []
-        for idx, loading in enumerate(read_thpack(data / "br" / f"BR{c}.txt")[:per_class]):
-            kinds = [BoxKind(br_rots(k), k.quantity) for k in loading.kinds]
-            t = time.perf_counter()
-            volume, _ = best_loading(loading.container, kinds, budget, seed=idx)
-            secs.append(time.perf_counter() - t)
-            L, W, H = loading.container
-            utils.append(volume / (L * W * H))
-            if (types_of[c], idx + 1) in expected:
-                bp.append(expected[(types_of[c], idx + 1)] / 100)
-        rows.append(
-            {
-                "set": f"BR{c}",
-                "problems": len(utils),
-                "ours_mean_util": f"{statistics.fmean(utils):.2%}",
-                "boxpacker_mean_util": f"{statistics.fmean(bp):.2%}" if bp else "-",
-                "max_seconds": f"{max(secs):.2f}",
-            }
-        )
-        console.print(rows[-1])
+        loadings = read_thpack(data / "br" / f"BR{c}.txt")[:per_class]
+        line = _loadings_row(f"BR{c}", loadings, budget, peer)
+        bp = [
+            expected[(types_of[c], k)] / 100
+            for k in range(1, len(loadings) + 1)
+            if (types_of[c], k) in expected
+        ]
+        line["boxpacker_mean_util"] = f"{statistics.fmean(bp):.2%}" if bp else "-"
+        rows.append(line)
     return {"rows": rows, "budget_s": budget}
+
+
+def section_heterogeneous(budget: float, per_class: int) -> dict[str, Any]:
+    """Strongly heterogeneous cargo: 30 to 100 box types (the sizes of Davies and Bischoff's
+    BR8-BR15), generated with the Bischoff-Ratcliff generator on the BR files' seeds."""
+    rows = []
+    for types in range(30, 101, 10):
+        rows.append(_loadings_row(f"{types} types", br_class(types, per_class), budget, True))
+    means = [float(r["ours_mean_util"][:-1]) for r in rows]
+    return {"rows": rows, "budget_s": budget, "mean_util": f"{statistics.fmean(means):.2f}%"}
 
 
 def section_falkenauer(data: Path, budget: float) -> dict[str, Any]:
@@ -468,11 +525,13 @@ def _py3dbp_cost(req: PackRequest, pricer: Pricer) -> Decimal | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--only", default="mpv,br,falkenauer,boxpacker,ecommerce")
+    parser.add_argument("--only", default="mpv,br,heterogeneous,falkenauer,boxpacker,ecommerce")
     parser.add_argument("--mpv-budget", type=float, default=2.0, help="seconds per MPV instance")
     parser.add_argument("--peer-max-n", type=int, default=100, help="largest MPV n given to py3dbp")
     parser.add_argument("--br-budget", type=float, default=2.0)
     parser.add_argument("--br-per-class", type=int, default=100)
+    parser.add_argument("--no-br-peer", action="store_true", help="skip py3dbp on BR1-BR7")
+    parser.add_argument("--hetero-per-class", type=int, default=20)
     parser.add_argument("--boxpacker-limit", type=int, default=None)
     parser.add_argument("--ecommerce-orders", type=int, default=500)
     args = parser.parse_args()
@@ -499,8 +558,19 @@ def main() -> None:
             }
         )
     if "br" in only:
-        details["br"] = section_br(data, args.br_budget, list(range(1, 8)), args.br_per_class)
+        details["br"] = section_br(
+            data, args.br_budget, list(range(1, 8)), args.br_per_class, not args.no_br_peer
+        )
         details["br_rows"] = details["br"]["rows"]
+    if "heterogeneous" in only:
+        details["heterogeneous"] = section_heterogeneous(args.br_budget, args.hetero_per_class)
+        details["heterogeneous_rows"] = details["heterogeneous"]["rows"]
+        summary.append(
+            {
+                "section": "heterogeneous cargo (30-100 box types), mean utilisation",
+                "result": details["heterogeneous"]["mean_util"],
+            }
+        )
     if "falkenauer" in only:
         details["falkenauer"] = section_falkenauer(data, 1.0)
         details["falkenauer_rows"] = details["falkenauer"]["rows"]
@@ -512,7 +582,7 @@ def main() -> None:
         details["ecommerce_rows"] = details["ecommerce"]["rows"]
     name = (
         "packing"
-        if only == {"mpv", "br", "falkenauer", "boxpacker", "ecommerce"}
+        if only == {"mpv", "br", "heterogeneous", "falkenauer", "boxpacker", "ecommerce"}
         else "packing_" + "_".join(sorted(only))
     )
     path = write(name, "Packing benchmarks", summary, details)

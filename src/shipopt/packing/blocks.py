@@ -1,14 +1,13 @@
 """Single-container loading with blocks of identical boxes (after the simple-block idea of
 Fanslau and Bortfeldt, 2010): the free space nearest the container's back-bottom-left corner is
 filled with a block of ``nx x ny x nz`` boxes of one type in one orientation, the rest of the
-space is split into three residual cuboids, and so on. Randomized greedy starts (seeded) keep the
-loading with the most volume. Suits loads with few box types and many copies (pallets, trailers).
+space is split into three residual cuboids, and so on. The carton fills use it for units that
+repeat; a whole container is loaded with general blocks (``general_blocks``).
 """
 
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass
 
 Rot = tuple[int, int, int]
@@ -43,7 +42,6 @@ class PlacedBlock:
 
 
 Space = tuple[int, int, int, int, int, int]  # x, y, z, dx, dy, dz
-PILOT_MAX_WIDTH = 16
 
 
 def first_blocks(
@@ -189,58 +187,3 @@ def load(
             loading.apply(step[0], first)
     loading.complete(rng, greed)
     return loading.volume, loading.placed
-
-
-def pilot_loading(
-    container: tuple[int, int, int], kinds: list[BoxKind], width: int, deadline: float
-) -> tuple[int, list[PlacedBlock]]:
-    """Pilot method: at each step, each of the ``width`` best blocks is tried by completing the
-    loading greedily, and the one whose completion loads the most is kept. Returns the best
-    complete loading seen (greedy completion once the deadline passes)."""
-    rng = random.Random(0)
-    loading = _Loading(container, kinds, False)
-    best: tuple[int, list[PlacedBlock]] = (-1, [])
-    while (step := loading.options()) is not None:
-        space, blocks = step
-        if time.perf_counter() > deadline:
-            loading.apply(space, blocks[0])
-            continue
-        choice, choice_volume = blocks[0], -1
-        for block in blocks[:width]:
-            if time.perf_counter() > deadline and choice_volume >= 0:
-                break
-            trial = loading.copy()
-            trial.apply(space, block)
-            trial.complete(rng, 1)
-            if trial.volume > choice_volume:
-                choice, choice_volume = block, trial.volume
-            if trial.volume > best[0]:
-                best = (trial.volume, trial.placed)
-        loading.apply(space, choice)
-    if loading.volume > best[0]:
-        best = (loading.volume, loading.placed)
-    return best
-
-
-def best_loading(
-    container: tuple[int, int, int], kinds: list[BoxKind], time_limit: float, seed: int = 0
-) -> tuple[int, list[PlacedBlock]]:
-    """The most loaded volume: a greedy start, then pilot runs of growing width, then seeded
-    randomized greedy starts while time remains."""
-    rng = random.Random(seed)
-    started = time.perf_counter()
-    deadline = started + time_limit
-    best = load(container, kinds, rng, 1)
-    one_load = time.perf_counter() - started  # so that the last start ends within the limit
-    width = 2
-    while time.perf_counter() < deadline and width <= PILOT_MAX_WIDTH:
-        # a pilot step may finish its trials past the deadline: keep a small margin
-        trial = pilot_loading(container, kinds, width, deadline - 0.05 * time_limit)
-        if trial[0] > best[0]:
-            best = trial
-        width *= 2
-    while time.perf_counter() + one_load < deadline:
-        trial = load(container, kinds, rng, rng.choice((2, 3, 4)))
-        if trial[0] > best[0]:
-            best = trial
-    return best

@@ -30,6 +30,16 @@ class BoxKind:
     vertical: tuple[bool, bool, bool]
     quantity: int
 
+    def rotations(self) -> tuple[tuple[int, int, int], ...]:
+        """The extents (length, width, height) it may take: each side allowed vertical, with
+        the other two either way round."""
+        l, w, h = self.dims
+        out: list[tuple[int, int, int]] = []
+        for up, (a, b, c) in zip(self.vertical, ((w, h, l), (l, h, w), (l, w, h)), strict=True):
+            if up:
+                out += [(a, b, c), (b, a, c)]
+        return tuple(dict.fromkeys(out))
+
 
 @dataclass(frozen=True)
 class Loading:
