@@ -105,6 +105,63 @@ def solve_pyvrp(
     return RouteSet(tuple(routes), dropped, "pyvrp")
 
 
+_WORKER: dict[str, Any] = {}  # per process: the request and its PyVRP problem (open_worker)
+
+
+def open_worker(data: RoutingData) -> None:
+    """Process-pool initializer for the cooperative search: the problem, built once."""
+    _WORKER["data"] = data
+    _WORKER["problem"] = _problem(data)
+
+
+def search_whole(seconds: float, seed: int) -> RouteSet:
+    """PyVRP on the worker's whole request (``open_worker``)."""
+    return solve_pyvrp(_WORKER["data"], seconds, seed)
+
+
+def search_part(
+    routes: tuple[Route, ...],
+    stops: tuple[int, ...],
+    spare: tuple[int, ...],
+    seconds: float,
+    seed: int,
+) -> tuple[Route, ...]:
+    """PyVRP on part of the worker's request: ``stops`` only (those ``routes`` serve, and any
+    left out), the vehicles those routes use plus ``spare`` of each type, starting from
+    ``routes``. Its routes, never worse than the start (PyVRP keeps the best it has seen)."""
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    data: RoutingData = _WORKER["data"]
+    full = _WORKER["problem"]
+    clients = full.clients()
+    index = {loc: k for k, loc in enumerate(stops)}
+    counts = [spare[t] for t in range(len(data.vehicle_types))]
+    for r in routes:
+        counts[r.vehicle_type] += 1
+    kept = [t for t, c in enumerate(counts) if c > 0]  # PyVRP needs at least one of each type
+    position = {t: k for k, t in enumerate(kept)}
+    types = [full.vehicle_types()[t].replace(num_available=counts[t]) for t in kept]
+    part = full.replace(
+        clients=[clients[loc - data.n_depots] for loc in stops], vehicle_types=types
+    )
+    start = pyvrp.Solution(
+        part,
+        [pyvrp.Route(part, [index[v] for v in r.visits], position[r.vehicle_type]) for r in routes],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = pyvrp.solve(
+            part, MaxRuntime(seconds), seed=seed, collect_stats=False, display=False,
+            initial_solution=start,
+        )  # fmt: skip
+    best = result.best if result.is_feasible() else start
+    return tuple(
+        Route(kept[r.vehicle_type()], tuple(stops[a.idx] for a in r.schedule() if a.is_client()))
+        for r in best.routes()
+    )
+
+
 def _problem(data: RoutingData) -> Any:
     """``data`` as PyVRP's problem: depots, clients (a drop penalty is the prize), vehicle
     types, and the distance and duration matrices."""

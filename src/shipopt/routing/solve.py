@@ -10,6 +10,7 @@ from typing import Literal
 
 from shipopt.errors import InputError, Problem
 from shipopt.routing.baselines import nearest_neighbour, quick_nearest, savings
+from shipopt.routing.cooperative import can_cooperate, cooperative
 from shipopt.routing.data import RouteSet, RoutingData
 from shipopt.routing.evaluate import Evaluation, evaluate
 from shipopt.routing.ortools_adapter import solve_ortools
@@ -43,7 +44,9 @@ def solve(
     workers: int | None = None,
 ) -> tuple[RouteSet, Evaluation]:
     """Routes and their independent evaluation. ``auto``: where PyVRP supports the problem, PyVRP
-    with different seeds on every core (it is the stronger search); otherwise OR-Tools. A routing
+    on every core (it is the stronger search): cooperating on parts of the routing where stops
+    have coordinates and are many enough (``cooperative``), else with different seeds; otherwise
+    OR-Tools. A routing
     that breaks a route's constraints (windows, shifts, durations, distances, capacities) is
     never returned: the best constraint-keeping construction is, or no routes with the reason."""
     if solver == "pyvrp" and (why := supported(data)) is not None:
@@ -65,6 +68,9 @@ def solve(
     )
     if workers == 1 or len(data.stops) > ONE_SEARCH_ABOVE:  # large: one copy of the matrices
         result = _run("pyvrp", data, time_limit, seed)
+        return _checked(data, result, evaluate(data, result))
+    if can_cooperate(data, workers):
+        result = cooperative(data, time_limit, seed, workers)
         return _checked(data, result, evaluate(data, result))
     jobs = [("pyvrp", seed + k) for k in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
