@@ -5,12 +5,14 @@ Solomon VRPTW under DIMACS arithmetic (distances truncated to one decimal, BKS f
 column), CVRPLIB X under nint arithmetic. Instances from $SHIPOPT_DATA/vrp (or --data).
 Usage: python -m benchmarks.bench_routing [--solomon C101,R101,...] [--solomon-limits 2,10]
        [--x X-n101-k25,...] [--x-limit 60] [--solvers ortools,pyvrp,auto,savings,nearest]
+       [--seeds 1,2,3]   (solver pyvrp_2x: PyVRP on one core for twice the limit)
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import statistics
 import time
 from pathlib import Path
@@ -29,36 +31,44 @@ X_UP_TO_400 = "X-n101-k25,X-n153-k22,X-n200-k36,X-n303-k21,X-n401-k29"
 
 
 def run(
-    instances: list[tuple[str, Any, int, str]], limits: list[float], solvers: list[str], seed: int
+    instances: list[tuple[str, Any, int, str]],
+    limits: list[float],
+    solvers: list[str],
+    seeds: list[int],
 ) -> list[dict[str, Any]]:
+    """Every instance, limit, solver and seed. ``pyvrp_2x``: PyVRP alone on one core for twice
+    the limit, the CPU time ``auto`` has on two cores."""
     rows = []
     for name, inst, bks, group in instances:
-        for limit in limits:
-            for solver in solvers:
-                t = time.perf_counter()
+        for limit, solver, seed in itertools.product(limits, solvers, seeds):
+            t = time.perf_counter()
+            if solver == "pyvrp_2x":
+                _, ev = solve(inst.data, "pyvrp", 2 * limit, seed)
+            else:
                 _, ev = solve(inst.data, solver, limit, seed)  # type: ignore[arg-type]
-                wall = time.perf_counter() - t
-                cost = ev.cost / inst.scale
-                rows.append(
-                    {
-                        "instance": name,
-                        "group": group,
-                        "solver": solver,
-                        "limit_s": limit,
-                        "cost": round(cost, 1),
-                        "bks": bks / inst.scale,
-                        "routes": len(ev.routes),
-                        "gap_pct": round(100 * (ev.cost - bks) / bks, 3) if ev.feasible else None,
-                        "feasible": ev.feasible,
-                        "wall_s": round(wall, 1),
-                    }
-                )
-                console.print(rows[-1])
+            wall = time.perf_counter() - t
+            cost = ev.cost / inst.scale
+            rows.append(
+                {
+                    "instance": name,
+                    "group": group,
+                    "solver": solver,
+                    "limit_s": limit,
+                    "cost": round(cost, 1),
+                    "bks": bks / inst.scale,
+                    "routes": len(ev.routes),
+                    "gap_pct": round(100 * (ev.cost - bks) / bks, 3) if ev.feasible else None,
+                    "feasible": ev.feasible,
+                    "wall_s": round(wall, 1),
+                    "seed": seed,
+                }
+            )
+            console.print(rows[-1])
     return rows
 
 
 def summarize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     keys = sorted({(r["set"], r["limit_s"], r["solver"]) for r in rows})
     for s, limit, solver in keys:
         sel = [r for r in rows if (r["set"], r["limit_s"], r["solver"]) == (s, limit, solver)]
@@ -74,6 +84,14 @@ def summarize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "max_gap_pct": round(max(gaps), 3) if gaps else None,
             }
         )
+    for row in out:  # mean gap against PyVRP alone on one core, same set and limit, same run
+        peer = [
+            o["mean_gap_pct"]
+            for o in out
+            if (o["set"], o["limit_s"], o["solver"]) == (row["set"], row["limit_s"], "pyvrp")
+        ]
+        ok = peer and peer[0] and row["mean_gap_pct"] is not None
+        row["gap_vs_pyvrp"] = round(row["mean_gap_pct"] / peer[0], 3) if ok else None
     return out
 
 
@@ -113,7 +131,7 @@ def main() -> None:
     parser.add_argument("--x", default="", help=f"comma list (e.g. {X_UP_TO_400}), or '' to skip")
     parser.add_argument("--x-limit", type=float, default=60.0)
     parser.add_argument("--solvers", default="ortools,pyvrp,auto,savings,nearest")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1", help="comma list; every run once per seed")
     parser.add_argument("--name", default="routing")
     args = parser.parse_args()
     data = (args.data or Settings().data) / "vrp"
@@ -121,6 +139,7 @@ def main() -> None:
         console.print(f"[red]VRP data not found: {data}[/] (set SHIPOPT_DATA or --data)")
         raise SystemExit(2)
     solvers = args.solvers.split(",")
+    seeds = [int(s) for s in args.seeds.split(",")]
     rows: list[dict[str, Any]] = []
     if args.solomon:
         bks = {r["instance"]: r for r in csv.DictReader((data / "solomon" / "bks.csv").open())}
@@ -134,7 +153,8 @@ def main() -> None:
             )
             for n in names
         ]
-        for r in run(insts, [float(x) for x in args.solomon_limits.split(",")], solvers, args.seed):
+        limits = [float(x) for x in args.solomon_limits.split(",")]
+        for r in run(insts, limits, solvers, seeds):
             rows.append({**r, "set": "Solomon"})
     if args.x:
         bks = {r["instance"]: r for r in csv.DictReader((data / "cvrp_x" / "bks.csv").open())}
@@ -142,7 +162,7 @@ def main() -> None:
             (n, read_vrplib(data / "cvrp_x" / f"{n}.vrp", "round"), int(bks[n]["bks_cost"]), "X")
             for n in args.x.split(",")
         ]
-        for r in run(insts, [args.x_limit], solvers, args.seed):
+        for r in run(insts, [args.x_limit], solvers, seeds):
             rows.append({**r, "set": "X"})
     summary = summarize(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
