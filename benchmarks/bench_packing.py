@@ -30,7 +30,7 @@ from benchmarks.results_io import markdown_table, write
 from shipopt.domain.packing import PackRequest
 from shipopt.packing.bin1d import pack_1d
 from shipopt.packing.bins3d import pack_bins
-from shipopt.packing.blocks import BoxKind
+from shipopt.packing.blocks import BoxKind, PlacedBlock
 from shipopt.packing.bounds3d import lower_bounds
 from shipopt.packing.br_generator import br_class
 from shipopt.packing.cartonize import cartonize
@@ -193,17 +193,12 @@ def _loadings_row(name: str, loadings: list[Loading], budget: float, peer: bool)
     return row
 
 
-def _checked_boxes(blocks: list[Any], kinds: list[BoxKind]) -> list[CheckItem]:
-    out = []
-    for b in blocks:
-        a, w, h = b.rot
-        for i in range(b.nx):
-            for j in range(b.ny):
-                for k in range(b.nz):
-                    x, y, z = b.x + i * a, b.y + j * w, b.z + k * h
-                    size = kinds[b.kind].rots[0]
-                    out.append(CheckItem(f"k{b.kind}", x, y, z, a, w, h, size=size, weight=1))
-    return out
+def _checked_boxes(blocks: list[PlacedBlock], kinds: list[BoxKind]) -> list[CheckItem]:
+    return [
+        CheckItem(f"k{b.kind}", *cell, size=kinds[b.kind].rots[0], weight=1)
+        for b in blocks
+        for cell in b.cells()
+    ]
 
 
 def section_br(

@@ -7,33 +7,30 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shipopt.packing.blocks import BoxKind, load
+from shipopt.packing.blocks import BoxKind, PlacedBlock, load
 from shipopt.packing.checker import CheckItem, check_box
 from shipopt.packing.extreme_points import rotations
 from shipopt.packing.general_blocks import best_loading
 
 
-def expand(blocks: list, kinds: list[BoxKind]) -> list[CheckItem]:  # type: ignore[type-arg]
-    out = []
-    for b in blocks:
-        a, w, h = b.rot
-        for i in range(b.nx):
-            for j in range(b.ny):
-                for k in range(b.nz):
-                    out.append(
-                        CheckItem(
-                            f"k{b.kind}",
-                            b.x + i * a,
-                            b.y + j * w,
-                            b.z + k * h,
-                            a,
-                            w,
-                            h,
-                            size=kinds[b.kind].rots[0],
-                            weight=1,
-                        )
-                    )
-    return out
+def expand(blocks: list[PlacedBlock], kinds: list[BoxKind]) -> list[CheckItem]:
+    size = [k.rots[0] for k in kinds]
+    return [
+        CheckItem(f"k{b.kind}", *cell, size=size[b.kind], weight=1)
+        for b in blocks
+        for cell in b.cells()
+    ]
+
+
+def box_types(
+    least: int, most: int, count: int, types: int
+) -> st.SearchStrategy[list[tuple[int, ...]]]:
+    """Lists of box types: three sides from ``least`` to ``most``, a count, an orientation rule."""
+    sides = st.integers(least, most)
+    rule = st.sampled_from(["any", "upright", "fixed"])
+    return st.lists(
+        st.tuples(sides, sides, sides, st.integers(1, count), rule), min_size=1, max_size=types
+    )
 
 
 def test_identical_boxes_fill_exactly() -> None:
@@ -45,17 +42,7 @@ def test_identical_boxes_fill_exactly() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(
-        st.tuples(
-            st.integers(1, 9),
-            st.integers(1, 9),
-            st.integers(1, 9),
-            st.integers(1, 30),
-            st.sampled_from(["any", "upright", "fixed"]),
-        ),
-        min_size=1,
-        max_size=4,
-    ),
+    box_types(1, 9, 30, 4),
     st.tuples(st.integers(5, 30), st.integers(5, 30), st.integers(5, 30)),
     st.integers(0, 5),
 )

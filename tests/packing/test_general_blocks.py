@@ -12,36 +12,19 @@ from shipopt.packing.br_generator import br_loading, seed_of
 from shipopt.packing.checker import check_box
 from shipopt.packing.extreme_points import rotations
 from shipopt.packing.general_blocks import MIN_FILL, best_loading, make_blocks
-from tests.packing.test_blocks import expand
+from tests.packing.test_blocks import box_types, expand
 
 
 def cells(blocks: list[PlacedBlock]) -> list[tuple[int, int, int, int, int, int]]:
     """Every box as x, y, z, dx, dy, dz."""
-    out = []
-    for b in blocks:
-        a, w, h = b.rot
-        for i in range(b.nx):
-            for j in range(b.ny):
-                for k in range(b.nz):
-                    out.append((b.x + i * a, b.y + j * w, b.z + k * h, a, w, h))
-    return out
+    return [cell for b in blocks for cell in b.cells()]
 
 
 def kinds_of(types: list[tuple[int, int, int, int, str]]) -> list[BoxKind]:
     return [BoxKind(rotations(a, b, c, o), n) for a, b, c, n, o in types]
 
 
-sizes = st.lists(
-    st.tuples(
-        st.integers(2, 9),
-        st.integers(2, 9),
-        st.integers(2, 9),
-        st.integers(1, 12),
-        st.sampled_from(["any", "upright", "fixed"]),
-    ),
-    min_size=1,
-    max_size=6,
-)
+sizes = box_types(2, 9, 12, 6)
 
 
 @settings(max_examples=30, deadline=None)

@@ -40,6 +40,16 @@ class PlacedBlock:
     def volume(self) -> int:
         return self.boxes * self.rot[0] * self.rot[1] * self.rot[2]
 
+    def cells(self) -> list[tuple[int, int, int, int, int, int]]:
+        """Each box of the block as x, y, z and its extents."""
+        a, w, h = self.rot
+        return [
+            (self.x + i * a, self.y + j * w, self.z + k * h, a, w, h)
+            for i in range(self.nx)
+            for j in range(self.ny)
+            for k in range(self.nz)
+        ]
+
 
 Space = tuple[int, int, int, int, int, int]  # x, y, z, dx, dy, dz
 
