@@ -81,3 +81,9 @@ def test_strongly_heterogeneous_load_within_the_time_limit() -> None:
     L, W, H = loading.container
     assert volume / (L * W * H) > 0.8  # py3dbp loads 77% of this one, without support
     assert check_box(loading.container, 10**9, expand(blocks, kinds), Fraction(1)) == []
+
+
+def test_nothing_fits_answers_at_once() -> None:
+    started = time.perf_counter()
+    assert best_loading((5, 5, 5), kinds_of([(6, 2, 2, 3, "fixed")]), 2.0) == (0, [])
+    assert time.perf_counter() - started < 0.5

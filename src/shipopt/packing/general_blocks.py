@@ -376,6 +376,8 @@ def best_loading(
     started = time.perf_counter()
     deadline = started + time_limit
     blocks = make_blocks(container, kinds, started + GENERATION_SHARE * time_limit)
+    if not blocks.dims:
+        return 0, []  # no box fits the container
     table = Table(blocks)
     best = GLoading(table)
     best.complete()
