@@ -1,4 +1,5 @@
-"""A cooperative search on several cores: independent PyVRP searches first, then rounds in which
+"""A cooperative search on several cores: independent PyVRP searches first (every second one with
+a shorter late-acceptance history, so that they differ more than by seed), then rounds in which
 the best routing is cut into parts (routes grouped by the angle of their centre around the
 depots, the cut turned every round), each core improves one part from its routes, and the parts
 are joined. The cores never repeat each other's work, and every improvement one finds is kept,
@@ -19,7 +20,7 @@ import numpy as np
 
 from shipopt.routing.data import Route, RouteSet, RoutingData
 from shipopt.routing.evaluate import Evaluation, evaluate
-from shipopt.routing.pyvrp_adapter import open_worker, search_part, search_whole
+from shipopt.routing.pyvrp_adapter import SHORT_HISTORY, open_worker, search_part, search_whole
 
 START_SHARE = 0.3  # of the time limit: independent searches before the rounds
 ROUND_SECONDS = 1.5  # a round at least this long (the rest of the time in equal rounds)
@@ -42,7 +43,10 @@ def cooperative(data: RoutingData, time_limit: float, seed: int, workers: int) -
     rng = random.Random(seed)
     with ProcessPoolExecutor(workers, initializer=open_worker, initargs=(data,)) as pool:
         first = [
-            pool.submit(search_whole, START_SHARE * time_limit, seed + k) for k in range(workers)
+            pool.submit(
+                search_whole, START_SHARE * time_limit, seed + k, SHORT_HISTORY if k % 2 else None
+            )
+            for k in range(workers)
         ]
         scored = [(r, evaluate(data, r)) for r in (f.result() for f in first)]
         best, best_ev = min(scored, key=lambda pair: _rank(pair[1]))

@@ -17,6 +17,7 @@ import numpy as np
 from shipopt.routing.data import HORIZON, Route, RouteSet, RoutingData
 
 BIG = 2**62
+SHORT_HISTORY = 50  # late-acceptance history of the second search on a core (PyVRP's: 300)
 
 
 LARGE = 1000  # stops; above it the search starts from a construction
@@ -49,8 +50,22 @@ def supported(data: RoutingData) -> str | None:
     return None
 
 
+def _params(history: int | None) -> Any:
+    """PyVRP's solver parameters: its defaults, or a shorter late-acceptance history."""
+    from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
+    from pyvrp.solve import SolveParams
+
+    if history is None:
+        return SolveParams()
+    return SolveParams(ils=IteratedLocalSearchParams(history_length=history))
+
+
 def solve_pyvrp(
-    data: RoutingData, time_limit: float, seed: int, iterations: int | None = None
+    data: RoutingData,
+    time_limit: float,
+    seed: int,
+    iterations: int | None = None,
+    history: int | None = None,
 ) -> RouteSet:
     """``iterations``: also stop after that many search iterations (whichever comes first), for
     answers that do not depend on the machine's speed."""
@@ -86,8 +101,9 @@ def solve_pyvrp(
     with warnings.catch_warnings():  # e.g. PenaltyBoundWarning: advice for PyVRP's own users
         warnings.simplefilter("ignore")
         result = pyvrp.solve(
-            problem, stop, seed=seed, collect_stats=False, display=False, initial_solution=start
-        )
+            problem, stop, seed=seed, collect_stats=False, display=False, initial_solution=start,
+            params=_params(history),
+        )  # fmt: skip
     if not result.is_feasible():
         return RouteSet(
             (),
@@ -114,9 +130,9 @@ def open_worker(data: RoutingData) -> None:
     _WORKER["problem"] = _problem(data)
 
 
-def search_whole(seconds: float, seed: int) -> RouteSet:
+def search_whole(seconds: float, seed: int, history: int | None = None) -> RouteSet:
     """PyVRP on the worker's whole request (``open_worker``)."""
-    return solve_pyvrp(_WORKER["data"], seconds, seed)
+    return solve_pyvrp(_WORKER["data"], seconds, seed, history=history)
 
 
 def search_part(
