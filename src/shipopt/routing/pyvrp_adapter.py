@@ -68,7 +68,8 @@ def solve_pyvrp(
     history: int | None = None,
 ) -> RouteSet:
     """``iterations``: also stop after that many search iterations (whichever comes first), for
-    answers that do not depend on the machine's speed."""
+    answers that do not depend on the machine's speed; ``history``: the late-acceptance history
+    length (PyVRP's default when None)."""
     import pyvrp
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
