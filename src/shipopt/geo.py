@@ -59,7 +59,8 @@ class ZipDirectory:
         zone_by_state: dict[str, dict[str, int]] = {}
         military: set[str] = set()
         valid_zones = available_timezones()
-        for row in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        rows = zipcodes.list_all()  # type: ignore[no-untyped-call]
+        for row in rows:
             lat, lon = float(row["lat"]), float(row["long"])
             known = not (lat == 0.0 and lon == 0.0)
             zip5 = row["zip_code"]
@@ -90,6 +91,10 @@ class ZipDirectory:
         self._military = frozenset(military)
         self._valid_zone_cache = frozenset(valid_zones)
         self._cache: dict[str, ZipPoint] = {}
+        # zipcodes keeps its 42,000 row dicts (about 90 MB) for later calls; these records
+        # are all this process needs of them (every plan worker loads its own directory)
+        if getattr(zipcodes, "_zips_cache", None) is rows:
+            zipcodes._zips_cache = None
 
     @staticmethod
     def normalize(postal_code: str, field: str = "postal_code") -> str:

@@ -16,7 +16,6 @@ from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.domain.packing import PackedBox, PackRequest, PackResult
 from shipopt.domain.parcel import Dimensions
 from shipopt.errors import Problem
-from shipopt.packing.bin1d import pack_1d
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.checker import check_pack_result
 from shipopt.packing.instances import read_bpplib
@@ -137,6 +136,10 @@ def load1d_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Weight- or volume-only loading: fewest bins of a capacity (1D bin packing)."""
+    # imported here: CP-SAT brings pandas, about 90 MB, into every process that imports the CLI
+    # (plan workers are spawned from it)
+    from shipopt.packing.bin1d import pack_1d
+
     with user_errors():
         if file is not None:
             instance = read_bpplib(file)

@@ -7,6 +7,7 @@ integers (``Bin.recipe``), so a large memo costs the garbage collector nothing."
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from fractions import Fraction
 
 from shipopt.packing.extreme_points import Bin, Merit, PItem, Recipe, pack_sequence
@@ -22,7 +23,9 @@ class FillMemo:
 
     def __init__(self, entries: int = FILL_MEMO_ENTRIES) -> None:
         self.entries = entries
-        self._answers: dict[_Key, _Answer] = {}
+        # ordered by last use; an OrderedDict moves and drops in O(1) (a dict popped from the
+        # front makes every later ``next(iter(...))`` walk the holes left there)
+        self._answers: OrderedDict[_Key, _Answer] = OrderedDict()
         self.hits = self.misses = 0
 
     def fill(
@@ -37,10 +40,10 @@ class FillMemo:
         bin): the box (None if nothing fits) and the units left, in order."""
         share = None if support is None else (support.numerator, support.denominator)
         key = (size, capacity, share, merit, tuple(i.kind for i in items))  # no Fraction hash
-        answer = self._answers.pop(key, None)
+        answer = self._answers.get(key)
         if answer is not None:
             self.hits += 1
-            self._answers[key] = answer  # most recently used last
+            self._answers.move_to_end(key)  # most recently used last
             recipe, left = answer
             bn = Bin.cooked(recipe, items, size, capacity, support) if recipe else None
             return bn, [items[k] for k in left]
@@ -53,5 +56,5 @@ class FillMemo:
             tuple(position[id(i)] for i in rest),
         )
         if len(self._answers) > self.entries:
-            del self._answers[next(iter(self._answers))]
+            self._answers.popitem(last=False)
         return bn, rest

@@ -3,6 +3,7 @@ one reference lane, so that one packing serves every order with that basket from
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -129,6 +130,13 @@ def pack_basket(
         result = str(exc)
     cache.packings[key] = result
     return result
+
+
+def without_layout(packing: BasketPacking | str) -> BasketPacking | str:
+    """The packing without its layouts (what rating needs)."""
+    if isinstance(packing, BasketPacking):
+        return dataclasses.replace(packing, layout=())
+    return packing
 
 
 def _reference_request(

@@ -4,7 +4,6 @@ packed once; then every shipment is rated on its own lane with its basket's pack
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import multiprocessing
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from pathlib import Path
 from shipopt.domain.batch import OrderLine, Sku, Warehouse
 from shipopt.domain.packing import BoxType
 from shipopt.domain.plan import Decision, PlanSettings, ShipmentDecision
-from shipopt.pipeline.baskets import BasketKey, BasketPacking, basket_key
+from shipopt.pipeline.baskets import BasketKey, BasketPacking, basket_key, without_layout
 from shipopt.pipeline.shipments import Job, PackedJob, ShipmentWorker
 
 PROGRESS_EVERY = 64  # results between progress reports from the pool
@@ -52,12 +51,6 @@ def _pack_work(chunk: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
 
 def _rate_work(job: PackedJob) -> Decision:
     return _WORKER[0].decide([job])[0]
-
-
-def _without_layout(packing: BasketPacking | str) -> BasketPacking | str:
-    if isinstance(packing, BasketPacking):
-        return dataclasses.replace(packing, layout=())
-    return packing
 
 
 class PoolRun:
@@ -109,7 +102,7 @@ class PoolRun:
                 progress(done, total)
         # the workers rate with the parcels; the layouts (the bulk of a packing) stay here and
         # are put back into the decisions as they return: half the pickling of a whole packing
-        light = {k: _without_layout(p) for k, p in packed.items()}
+        light = {k: without_layout(p) for k, p in packed.items()}
         work = [(o, wid, lines, light[basket_key(lines)]) for o, wid, lines in jobs]
         results: list[Decision] = []
         chunk = max(1, min(64, len(jobs) // (self.settings.workers * 8)))

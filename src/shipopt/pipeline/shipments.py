@@ -16,7 +16,14 @@ from shipopt.domain.plan import Decision, PlanSettings, ShipmentDecision, Unplan
 from shipopt.domain.quote import Constraints, QuoteRequest, Rate
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import ShipoptError
-from shipopt.pipeline.baskets import BasketPacking, Baskets, basket_key, carriers_of, pack_basket
+from shipopt.pipeline.baskets import (
+    BasketPacking,
+    Baskets,
+    basket_key,
+    carriers_of,
+    pack_basket,
+    without_layout,
+)
 from shipopt.pipeline.context import QuoteContext
 from shipopt.pipeline.quote import choose
 from shipopt.units import Mass
@@ -123,11 +130,16 @@ class ShipmentWorker:
         self.cache = Baskets()
 
     def pack(self, baskets: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
-        """Each basket's packing (or why it cannot be packed), in order."""
-        return [
+        """Each basket's packing (or why it cannot be packed), in order. The worker keeps them
+        without their layouts (the bulk of a packing, needed only by whoever asked): rating
+        reads the parcels."""
+        out = [
             pack_basket(lines, self.skus, self.boxes, self.ctx, self.settings, self.cache)
             for lines in baskets
         ]
+        for lines, packed in zip(baskets, out, strict=True):
+            self.cache.packings[basket_key(lines)] = without_layout(packed)
+        return out
 
     def decide(self, jobs: list[PackedJob]) -> list[Decision]:
         """Each shipment decided with its basket's packing, in order."""
