@@ -27,6 +27,7 @@ from shipopt.packing.catalog import (
     Packed,
     PriceMemo,
     Pricer,
+    ServicePrices,
     Unit,
     as_pitem,
     box_lower_bound,
@@ -87,7 +88,8 @@ def cartonize(
     unpacked = units.unpacked + _not_placed(left, units.units, request)
     boxes = [_packed_box(catalog, b, bn, units.units, g) for b, bn in best.boxes]
     boxes += [_own_box(u) for u in units.alone]
-    boxes, total_shipping = _priced(boxes, pricer)
+    prices = None if pricer is None else _box_prices(catalog, best, boxes, pricer)
+    boxes, total_shipping = _priced(boxes, prices)
     return PackResult(
         boxes=boxes,
         unpacked=sorted(unpacked, key=lambda u: (u.sku, u.unit)),
@@ -216,13 +218,28 @@ def _not_placed(left: list[PItem], units: list[Unit], request: PackRequest) -> l
     ]
 
 
+def _box_prices(
+    catalog: Catalog, best: Packed, boxes: list[PackedBox], pricer: Pricer
+) -> list[ServicePrices]:
+    """Each box's shipping on every service: the catalog's boxes (the first ones) through its
+    memo when it prices (the same pricer: the same answer), the units shipping alone by the
+    pricer."""
+    prices = [
+        catalog.prices(b, bn.weight)
+        if catalog.pricer is not None
+        else pricer(catalog.boxes[b].outer, Mass(catalog.boxes[b].tare_weight.ng + bn.weight))
+        for b, bn in best.boxes
+    ]
+    return prices + [pricer(bx.outer, bx.gross_weight) for bx in boxes[len(best.boxes) :]]
+
+
 def _priced(
-    boxes: list[PackedBox], pricer: Pricer | None
+    boxes: list[PackedBox], prices: list[ServicePrices] | None
 ) -> tuple[list[PackedBox], Decimal | None]:
-    """Every box by the one service that ships them all cheapest: what the quote charges."""
-    if pricer is None or not boxes:
+    """Every box by the one service that ships them all cheapest (``prices``: each box's on
+    every service): what the quote charges."""
+    if prices is None or not boxes:
         return boxes, None
-    prices = [pricer(bx.outer, bx.gross_weight) for bx in boxes]
     chosen = one_service_total(prices)
     if chosen is None:
         return boxes, None
@@ -244,7 +261,7 @@ def _why(reason: UnpackedReason, n_boxes: int) -> str:
 def _packed_box(catalog: Catalog, b: int, bn: Bin, units: list[Unit], g: int) -> PackedBox:
     box = catalog.boxes[b]
     placements = [
-        Placement(
+        Placement.model_construct(  # the fields are of their types already (no validation)
             sku=units[p.item.key].sku,
             unit=units[p.item.key].unit,
             x=Length(p.x * g),

@@ -18,10 +18,10 @@ from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo
 from shipopt.packing.fill_memo import FillMemo
 from shipopt.pipeline.context import QuoteContext
-from shipopt.pipeline.eligibility import plan_services
-from shipopt.pipeline.lane import resolve_lane
+from shipopt.pipeline.eligibility import ServicePlan, plan_services
+from shipopt.pipeline.lane import Lane, resolve_lane
 from shipopt.pipeline.quote import pack_items
-from shipopt.units import Length
+from shipopt.units import NM_PER, Length
 
 BasketKey = tuple[tuple[str, int], ...]
 
@@ -80,6 +80,7 @@ class Baskets:
     prices: PriceMemo = field(default_factory=dict)
     fills: FillMemo = field(default_factory=FillMemo)  # one-box fills, shared by every basket
     reference: QuoteRequest | None = None  # the first basket's reference request, a template
+    services: tuple[Lane, list[ServicePlan]] | None = None  # its lane and eligible services
 
 
 def basket_key(lines: tuple[OrderLine, ...]) -> BasketKey:
@@ -115,9 +116,11 @@ def pack_basket(
             result = BasketPacking(("unit box",) * len(parcels), tuple(parcels))
         else:
             reference = _reference_request(items, boxes, settings, cache)
-            now = datetime.combine(settings.day, time(0), UTC)
-            lane = resolve_lane(reference.shipment, ctx.directory, now)
-            plans, _ = plan_services(reference, ctx, lane)
+            if cache.services is None:  # the same for every basket: only the items differ
+                now = datetime.combine(settings.day, time(0), UTC)
+                lane = resolve_lane(reference.shipment, ctx.directory, now)
+                cache.services = (lane, plan_services(reference, ctx, lane)[0])
+            lane, plans = cache.services
             # not rated here: the order's own lane is rated later
             _, packing = pack_items(reference, ctx, lane, plans, cache.prices, cache.fills)
             result = BasketPacking(
@@ -170,8 +173,12 @@ def _reference_request(
     return cache.reference
 
 
+_NM_PER_MM, _TENTH = NM_PER["mm"], Decimal("0.1")
+
+
 def _mm(length: Length) -> Decimal:
-    return length.to("mm").quantize(Decimal("0.1"))
+    """``length.to("mm")`` to a tenth, without looking the unit up (millions of calls a day)."""
+    return (Decimal(length.nm) / _NM_PER_MM).quantize(_TENTH)
 
 
 def box_layout(packed: PackedBox, catalog: list[BoxType]) -> BoxLayout:
@@ -179,7 +186,7 @@ def box_layout(packed: PackedBox, catalog: list[BoxType]) -> BoxLayout:
     packaging) and each unit's place and size, in millimetres."""
     kind = next((b for b in catalog if b.name == packed.box), None)
     inner = kind.inner if kind is not None else packed.outer
-    return BoxLayout(
+    return BoxLayout.model_construct(  # built of its types (no validation)
         box=packed.box,
         inner_mm=(_mm(inner.length), _mm(inner.width), _mm(inner.height)),
         units=[
