@@ -60,6 +60,9 @@ class PItem:
         return dx * dy * dz
 
 
+NO_LOAD = Fraction(0)  # one shared zero (a Fraction is immutable; making one is slow)
+
+
 @dataclass(slots=True, eq=False)
 class Placed:
     item: PItem
@@ -154,9 +157,7 @@ class Bin:
         for n, (k, x, y, z, dx, dy, dz) in enumerate(rows):
             item = items[k]
             on = [(bn.placed[j], a) for j, a in supports[n]]
-            bn.placed.append(
-                Placed(item, x, y, z, dx, dy, dz, loads[n] if loads else Fraction(0), on)
-            )
+            bn.placed.append(Placed(item, x, y, z, dx, dy, dz, loads[n] if loads else NO_LOAD, on))
             bn.weight += item.weight
             bn.volume += dx * dy * dz
             bn.has_fragile = bn.has_fragile or item.fragile

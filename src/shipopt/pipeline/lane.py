@@ -10,7 +10,7 @@ from shipopt.calendar import local_time, zone_info
 from shipopt.domain.address import Address
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
-from shipopt.geo import ZipDirectory, ZipPoint
+from shipopt.geo import ZipDirectory, ZipPoint, distance_miles
 from shipopt.ratetables.compiled import Service
 
 SUPPORTED_COUNTRIES = frozenset({"US"})
@@ -21,6 +21,12 @@ class Lane:
     origin: ZipPoint
     destination: ZipPoint
     ready_local: datetime
+
+    def great_circle_miles(self) -> float:
+        """Miles between the two points along the great circle."""
+        return distance_miles(
+            (self.origin.lat, self.origin.lon), (self.destination.lat, self.destination.lon)
+        )
 
 
 def resolve_lane(shipment: Shipment, directory: ZipDirectory, now: datetime) -> Lane:

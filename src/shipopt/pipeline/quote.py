@@ -23,7 +23,6 @@ from shipopt.domain.quote import (
 )
 from shipopt.domain.shipment import Shipment
 from shipopt.errors import InputError, Problem
-from shipopt.geo import distance_miles
 from shipopt.packing.cartonize import cartonize
 from shipopt.packing.catalog import PriceMemo, Pricer
 from shipopt.packing.fill_memo import FillMemo
@@ -51,10 +50,7 @@ def price_service(
         )
         return [priced] if isinstance(priced, ParcelPrice) else priced
     if mode == "truckload":
-        miles = distance_miles(
-            (lane.origin.lat, lane.origin.lon), (lane.destination.lat, lane.destination.lon)
-        )
-        priced = price_truckload(service, shipment.parcels, miles, ship_day)
+        priced = price_truckload(service, shipment.parcels, lane.great_circle_miles, ship_day)
         return [priced] if isinstance(priced, ParcelPrice) else priced
     rules = ctx.rules(service)
     prices = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -113,16 +114,18 @@ def price_ltl(
 
 
 def price_truckload(
-    service: Service, pieces: list[Parcel], great_circle_miles: float, ship_day: date
+    service: Service, pieces: list[Parcel], great_circle_miles: Callable[[], float], ship_day: date
 ) -> ParcelPrice | NotCarried:
     """Road miles (great circle times circuity, whole miles) at the rate per mile, at least the
-    minimum; fuel per mile from the diesel price when given, else the table's percentage."""
+    minimum; fuel per mile from the diesel price when given, else the table's percentage.
+    ``great_circle_miles`` is asked only for pieces a truck takes (most shipments are not)."""
     problem = _freight_checks(service, pieces)
     if problem:
         return problem
     assert service.spec.truckload is not None
     tl = service.spec.truckload
-    miles = int((Decimal(repr(great_circle_miles)) * tl.circuity).to_integral_value(ROUND_HALF_UP))
+    road = Decimal(repr(great_circle_miles())) * tl.circuity
+    miles = int(road.to_integral_value(ROUND_HALF_UP))
     linehaul = max(div_round_half_up(miles * tl.rate_per_mile, 100), tl.minimum_charge)
     lines: list[tuple[str, int]] = [("linehaul", linehaul)]
     if tl.fuel_diesel_price is not None:
