@@ -502,3 +502,24 @@ def test_the_packing_reports_what_the_quote_charges(ctx: QuoteContext, tmp_path:
         assert sum(b.shipping_cost or 0 for b in resp.packing.boxes) == resp.choice.total
         compared += len(resp.packing.boxes) > 1
     assert compared >= 10  # enough multi-box shipments to mean something
+
+
+def test_truckload_measures_miles_only_for_what_a_truck_takes(ctx: QuoteContext) -> None:
+    from shipopt.domain.parcel import Parcel
+    from shipopt.rating.freight_rate import price_truckload
+    from shipopt.rating.parcel_rate import NotCarried
+
+    service = ctx.registry.in_force("openroad/truckload", date(2026, 12, 1))
+    assert service is not None
+
+    def never() -> float:
+        raise AssertionError("miles asked for a parcel")
+
+    parcel = Parcel.model_validate({"dimensions": "12x10x8 in", "weight": "5 lb"})
+    assert isinstance(price_truckload(service, [parcel], never, date(2026, 12, 1)), NotCarried)
+    pallet = Parcel.model_validate(
+        {"dimensions": "48x40x50 in", "weight": "9000 lb", "packaging": "pallet"}
+    )
+    priced = price_truckload(service, [pallet], lambda: 885.0, date(2026, 12, 1))
+    assert not isinstance(priced, NotCarried)
+    assert priced.lines[0][0] == "linehaul"
