@@ -16,10 +16,11 @@ from shipopt.cli.common import BoxesOpt, TablesOpt, boxes_file, console, context
 from shipopt.cli.errors import fail, load_json, user_errors
 from shipopt.domain.batch import Sku, Warehouse
 from shipopt.domain.packing import BoxType
-from shipopt.domain.plan import OrderBook, PlanOptions
+from shipopt.domain.plan import OrderBook, Plan, PlanOptions, PlanSettings
 from shipopt.errors import Problem
 from shipopt.pipeline.context import QuoteContext
-from shipopt.pipeline.pool import loud_collector, quiet_collector
+from shipopt.pipeline.journal import Journal
+from shipopt.pipeline.pool import PoolRun, loud_collector, quiet_collector
 from shipopt.settings import Settings
 
 sample_app = typer.Typer(help="Generate sample data.", no_args_is_help=True)
@@ -59,26 +60,31 @@ def _load_day(
     orders: Path, skus: Path, warehouses: Path, boxes: Path, ctx: QuoteContext
 ) -> tuple[OrderBook, dict[str, Sku], list[Warehouse], list[BoxType]]:
     """The day's inputs: SKUs, orders (CSV or JSON; bad rows set aside), warehouses, boxes."""
+    catalog, stores, box_list = _load_catalogs(skus, warehouses, boxes)
+    return _load_orders(orders, catalog, ctx), catalog, stores, box_list
+
+
+def _load_catalogs(
+    skus: Path, warehouses: Path, boxes: Path
+) -> tuple[dict[str, Sku], list[Warehouse], list[BoxType]]:
+    """The day's SKUs, warehouses and boxes."""
     from pydantic import TypeAdapter
 
-    from shipopt.batch.inputs import (
-        read_orders_csv,
-        read_orders_json,
-        read_skus_csv,
-        read_warehouses_json,
-    )
+    from shipopt.batch.inputs import read_skus_csv, read_warehouses_json
 
-    catalog = read_skus_csv(skus)
-    book = (
-        read_orders_json(orders, catalog, ctx.directory)
-        if orders.suffix == ".json"
-        else read_orders_csv(orders, catalog, ctx.directory)
-    )
-    stores = read_warehouses_json(warehouses)
     box_list = TypeAdapter(list[BoxType]).validate_python(
         load_json(str(boxes), lambda p: Path(p).read_text(encoding="utf-8"))
     )
-    return book, catalog, stores, box_list
+    return read_skus_csv(skus), read_warehouses_json(warehouses), box_list
+
+
+def _load_orders(orders: Path, catalog: dict[str, Sku], ctx: QuoteContext) -> OrderBook:
+    """The day's orders (CSV or JSON; bad rows set aside)."""
+    from shipopt.batch.inputs import read_orders_csv, read_orders_json
+
+    if orders.suffix == ".json":
+        return read_orders_json(orders, catalog, ctx.directory)
+    return read_orders_csv(orders, catalog, ctx.directory)
 
 
 ConfigOpt = Annotated[
@@ -117,6 +123,59 @@ def _plan_options(config: Path | None, **overrides: object) -> PlanOptions:
         return PlanOptions.model_validate(data)
 
 
+def _planned(
+    book: OrderBook,
+    catalog: dict[str, Sku],
+    stores: list[Warehouse],
+    box_list: list[BoxType],
+    ctx: QuoteContext,
+    settings: PlanSettings,
+    journal: Journal,
+    resume: bool,
+    pool: PoolRun | None,
+) -> Plan:
+    """``plan_day`` under a progress bar."""
+    from shipopt.pipeline.plan import plan_day
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"planning {len(book.orders)} orders", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return plan_day(
+            book, catalog, stores, box_list, ctx, settings, advance, journal, resume, pool
+        )
+
+
+def _write_outputs(
+    plan: Plan, out: Path, book: OrderBook, stores: list[Warehouse], ctx: QuoteContext
+) -> None:
+    """The plan folder (and charts where matplotlib is), the summary printed."""
+    from shipopt.batch.output import write_plan
+
+    vans = sum(w.fleet.vans for w in stores if w.fleet is not None)
+    paths = write_plan(plan, out, vans)
+    try:
+        from shipopt.batch.charts import write_charts
+
+        paths.update(write_charts(plan, out, {o.id: o for o in book.orders}, stores, ctx.directory))
+    except ImportError:
+        console.print("[yellow]charts skipped[/]: pip install 'shipopt\\[plot]' for PNG charts")
+    console.print(paths["summary"].read_text(), highlight=False, markup=False)
+    for bad in book.problems:
+        console.print(f"[yellow]row without an order[/]: {escape(str(bad))}", highlight=False)
+    names = ", ".join(sorted(p.name for p in paths.values()))
+    console.print(f"plan: {escape(str(out))} ({escape(names)})")
+
+
 @plan_app.command("run")
 def plan_run(
     orders: Annotated[Path, typer.Option(help="orders.csv or orders.json")],
@@ -147,59 +206,38 @@ def plan_run(
     if executor not in ("local", "ray"):
         fail([Problem("--executor", f"{executor!r}: use local or ray")])
 
-    from shipopt.batch.output import write_plan
-    from shipopt.pipeline.journal import Journal, run_fingerprint
-    from shipopt.pipeline.plan import plan_day
+    from shipopt.pipeline.journal import run_fingerprint
+    from shipopt.pipeline.plan import start_pool
 
     options = _plan_options(config, strategy=strategy, pack_effort=pack_effort, day=day, seed=seed)
     ctx = context(tables)
-    with user_errors():
-        book, catalog, stores, box_list = _load_day(
-            orders, skus, warehouses, boxes_file(boxes), ctx
-        )
-        settings = options.settings(
-            workers or _cores(),
-            tables_dir(tables),
-            "ray" if executor == "ray" else "local",
-            ray_address,
-            Settings().transit_model,
-        )
-        journal = Journal(
-            out / ".journal.jsonl", run_fingerprint(book, catalog, stores, box_list, settings)
-        )
-        quiet_collector()  # until the plan is made
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"planning {len(book.orders)} orders", total=None)
-
-            def advance(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            try:
-                plan = plan_day(
-                    book, catalog, stores, box_list, ctx, settings, advance, journal, resume
-                )
-            finally:
-                loud_collector()
-    vans = sum(w.fleet.vans for w in stores if w.fleet is not None)
-    paths = write_plan(plan, out, vans)
+    quiet_collector()  # until the plan is written (a full collection then walks all of it)
     try:
-        from shipopt.batch.charts import write_charts
-
-        paths.update(write_charts(plan, out, {o.id: o for o in book.orders}, stores, ctx.directory))
-    except ImportError:
-        console.print("[yellow]charts skipped[/]: pip install 'shipopt\\[plot]' for PNG charts")
-    console.print(paths["summary"].read_text(), highlight=False, markup=False)
-    for bad in book.problems:
-        console.print(f"[yellow]row without an order[/]: {escape(str(bad))}", highlight=False)
-    names = ", ".join(sorted(p.name for p in paths.values()))
-    console.print(f"plan: {escape(str(out))} ({escape(names)})")
+        with user_errors():
+            catalog, stores, box_list = _load_catalogs(skus, warehouses, boxes_file(boxes))
+            settings = options.settings(
+                workers or _cores(),
+                tables_dir(tables),
+                "ray" if executor == "ray" else "local",
+                ray_address,
+                Settings().transit_model,
+            )
+            # the workers start (and load the rate tables) while the orders are read
+            pool = start_pool(catalog, box_list, stores, settings)
+            try:
+                book = _load_orders(orders, catalog, ctx)
+                run = run_fingerprint(book, catalog, stores, box_list, settings)
+                journal = Journal(out / ".journal.jsonl", run)
+                plan = _planned(
+                    book, catalog, stores, box_list, ctx, settings, journal, resume, pool
+                )
+            except BaseException:
+                if pool is not None:  # plan_day closes it, but not if it never ran
+                    pool.close(failed=True)
+                raise
+        _write_outputs(plan, out, book, stores, ctx)
+    finally:
+        loud_collector()
 
 
 @plan_app.command("compare")

@@ -33,6 +33,9 @@ def fingerprint(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+_ORDERS: TypeAdapter[list[Order]] = TypeAdapter(list[Order])
+
+
 class Journal:
     """Append-only decisions of one run at ``path``."""
 
@@ -114,7 +117,7 @@ def run_fingerprint(
     how = ("workers", "rate_tables", "executor", "ray_address")
     knobs = {k: v for k, v in asdict(settings).items() if k not in how}
     return fingerprint(
-        [o.model_dump(mode="json") for o in book.orders],
+        hashlib.sha256(_ORDERS.dump_json(book.orders)).hexdigest(),  # the bulk, dumped at once
         [s.model_dump(mode="json") for s in skus.values()],
         [w.model_dump(mode="json") for w in warehouses],
         [b.model_dump(mode="json") for b in boxes],

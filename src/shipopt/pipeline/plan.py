@@ -46,6 +46,7 @@ def plan_day(
     progress: Progress | None = None,
     journal: Journal | None = None,
     resume: bool = False,
+    pool: PoolRun | None = None,
 ) -> Plan:
     """One decision per order of the book (kept orders planned or not; rejected ones unplanned
     with their input problems), in input order. With ``settings.workers`` > 1 and
@@ -53,14 +54,14 @@ def plan_day(
     ``progress(done, total)`` is called after each shipment; an exception it raises stops the
     plan (that is how a job is cancelled). With a ``journal`` every decision is written as it is
     made; with ``resume`` too, decisions already in the journal (same inputs and settings) are
-    taken from it instead of being made again."""
+    taken from it instead of being made again. ``pool``: one already started for these
+    inputs and settings (see ``start_pool``), closed here."""
     book.check_bad_share(settings.max_bad_share)
     _check_carrier(settings, ctx)
     earlier = journal.load() if journal is not None and resume else {}
     stages = journal.stages if journal is not None and resume else {}
-    pool = None
-    if settings.executor == "local" and settings.workers > 1 and settings.rate_tables is not None:
-        pool = PoolRun(skus, boxes, warehouses, settings)
+    if pool is None:
+        pool = start_pool(skus, boxes, warehouses, settings)
     by_id = {w.id: w for w in warehouses}
     routes: list[RoutePlan] = []
     try:
@@ -102,6 +103,16 @@ def plan_day(
         journal.close(finished=True)
     rows = [RowProblem(where=p.where, message=p.message) for p in book.problems]
     return Plan(orders=ordered, strategy=settings.strategy, row_problems=rows, routes=routes)
+
+
+def start_pool(
+    skus: dict[str, Sku], boxes: list[BoxType], warehouses: list[Warehouse], settings: PlanSettings
+) -> PoolRun | None:
+    """The process pool the settings ask for (local executor, several workers, rate tables to
+    load), its workers already starting; None for any other."""
+    if settings.executor == "local" and settings.workers > 1 and settings.rate_tables is not None:
+        return PoolRun(skus, boxes, warehouses, settings)
+    return None
 
 
 def _check_carrier(settings: PlanSettings, ctx: QuoteContext) -> None:

@@ -45,6 +45,10 @@ def loud_collector() -> None:
     gc.unfreeze()
 
 
+def _ready() -> None:
+    """Nothing: asked of a new pool so that its workers start (and load) at once."""
+
+
 def _pack_work(chunk: list[tuple[OrderLine, ...]]) -> list[BasketPacking | str]:
     return _WORKER[0].pack(chunk)
 
@@ -75,6 +79,8 @@ class PoolRun:
         )
         self.pending: dict[BasketKey, Future[list[BasketPacking | str]]] = {}
         self.index: dict[BasketKey, int] = {}
+        for _ in range(settings.workers):  # a pool starts a worker per task it is given
+            self.pool.submit(_ready)
 
     def prepack(self, baskets: list[tuple[OrderLine, ...]]) -> None:
         todo = list({basket_key(b): b for b in baskets if basket_key(b) not in self.index}.items())
