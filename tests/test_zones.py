@@ -3,6 +3,8 @@ default."""
 
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
 from shipopt.geo import ZipDirectory
 from shipopt.ratetables.loader import load_directory
 from shipopt.zones import ZoneResolver
@@ -39,3 +41,27 @@ def test_chart_beats_fixed_destination_zip3(
     guam = directory.resolve("96910")
     assert resolver.zone(service, directory.resolve("10001"), guam) == 8  # the chart's zone
     assert resolver.zone(service, directory.resolve("60601"), guam) == 9  # fixed_destination_zip3
+
+
+def test_one_distance_per_lane_however_many_services_ask(
+    write_table: TableWriter, directory: ZipDirectory, monkeypatch: MonkeyPatch
+) -> None:
+    import shipopt.zones
+
+    (service,) = load_directory(write_table(service=NO_FLOOR_SERVICE, grid=GRID))
+    asked: list[tuple[object, object]] = []
+    measure = shipopt.zones.distance_miles
+
+    def counted(a: tuple[float, float], b: tuple[float, float]) -> float:
+        asked.append((a, b))
+        return measure(a, b)
+
+    monkeypatch.setattr(shipopt.zones, "distance_miles", counted)
+    resolver = ZoneResolver(directory)
+    ny, la, chicago = (directory.resolve(z) for z in ("10001", "90001", "60601"))
+    far = [resolver._from_distance(service.spec.zones, ny, la, service) for _ in range(3)]
+    near = resolver._from_distance(service.spec.zones, ny, chicago, service)
+    assert len(asked) == 2  # the same lane again is not measured again
+    fresh = ZoneResolver(directory)
+    assert far == [fresh._from_distance(service.spec.zones, ny, la, service)] * 3
+    assert near == fresh._from_distance(service.spec.zones, ny, chicago, service) != far[0]

@@ -24,6 +24,7 @@ class ZoneResolver:
         self._dir = directory
         self._cache: dict[tuple[int, str, str], int] = {}
         self._bands: dict[int, list[float]] = {}
+        self._last: tuple[tuple[float, float], tuple[float, float], float] | None = None
 
     def zone(self, service: Service, origin: ZipPoint, dest: ZipPoint) -> int:
         rules = service.spec.zones
@@ -55,7 +56,17 @@ class ZoneResolver:
         if bands is None:
             bands = [float(x) for x in rules.bands_miles]
             self._bands[id(rules)] = bands
-        return band_zone(distance_miles(a, b), bands, rules.first_zone)
+        return band_zone(self._miles(a, b), bands, rules.first_zone)
+
+    def _miles(self, a: tuple[float, float], b: tuple[float, float]) -> float:
+        """``distance_miles(a, b)``, the last pair remembered: a quote asks it of every
+        service in turn, for the same two points."""
+        last = self._last
+        if last is not None and last[0] == a and last[1] == b:
+            return last[2]
+        miles = distance_miles(a, b)
+        self._last = (a, b, miles)
+        return miles
 
     @staticmethod
     def _finish(rules: Zones, zone: int) -> int:
