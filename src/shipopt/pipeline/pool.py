@@ -126,4 +126,6 @@ class PoolRun:
         return results
 
     def close(self, failed: bool) -> None:
-        self.pool.shutdown(wait=not failed, cancel_futures=failed)
+        # not waiting for the workers to exit (over a second for a large day): all their work
+        # is in, and the pool's own thread reaps them
+        self.pool.shutdown(wait=False, cancel_futures=failed)
