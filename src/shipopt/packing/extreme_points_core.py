@@ -39,6 +39,27 @@ def rotations(l: int, w: int, h: int, rule: str) -> tuple[Rot, ...]:
     return tuple(dict.fromkeys(perms))
 
 
+# Kinds of unit seen by this process, each numbered once: a number hashes and compares at
+# once, where the kind itself (rotations, weight, rules) is walked every time. Numbers are
+# never reused: beyond ``KIND_ENTRIES`` the table starts again with new ones.
+KIND_ENTRIES = 200_000
+_KINDS: dict[tuple[tuple[Rot, ...], int, bool, int], int] = {}
+_NEXT_KIND = [0]
+
+
+def kind_number(rots: tuple[Rot, ...], weight: int, fragile: bool, max_stack: int) -> int:
+    """The number of the kind of unit these describe (the same for the same values)."""
+    kind = (rots, weight, fragile, max_stack)
+    number = _KINDS.get(kind)
+    if number is None:
+        if len(_KINDS) >= KIND_ENTRIES:
+            _KINDS.clear()
+        number = _NEXT_KIND[0]
+        _NEXT_KIND[0] = number + 1
+        _KINDS[kind] = number
+    return number
+
+
 @dataclass(slots=True, eq=False)
 class PItem:
     """An item unit in solver units."""
@@ -48,11 +69,11 @@ class PItem:
     weight: int
     fragile: bool = False
     max_stack: int = -1  # -1: no limit
-    # everything the packer reads of the unit: units of one kind are packed alike
-    kind: tuple[object, ...] = field(init=False, repr=False)
+    # everything the packer reads of the unit, numbered: units of one kind are packed alike
+    kind: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.kind = (self.rots, self.weight, self.fragile, self.max_stack)
+        self.kind = kind_number(self.rots, self.weight, self.fragile, self.max_stack)
 
     @property
     def volume(self) -> int:
