@@ -90,7 +90,7 @@ class Journal:
 
     def add(self, key: str, decision: Decision) -> None:
         assert self._fh is not None
-        payload = _DECISION.dump_json(decision).decode()
+        payload = decision.model_dump_json()  # its own model's serializer: no union to try
         self._fh.write(f'{{"key": {json.dumps(key)}, "decision": {payload}}}\n')
         self._pending += 1
         if self._pending >= 50:

@@ -123,7 +123,8 @@ class PoolRun:
             done += 1
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
-        return results
+        self.close(failed=False)  # every answer is in: the workers exit (and free their memory)
+        return results  # while the plan is finished here
 
     def close(self, failed: bool) -> None:
         # not waiting for the workers to exit (over a second for a large day): all their work
