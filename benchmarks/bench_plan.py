@@ -25,6 +25,7 @@ from typing import Any
 from rich.console import Console
 
 from benchmarks.results_io import show, write
+from shipopt.packing.native import NATIVE, core
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,6 +124,13 @@ def main() -> None:
         "--full-local", type=int, default=2000, help="Orders of the full run with vans (0: none)."
     )
     args = parser.parse_args()
+    # the CLI runs in this interpreter: it packs with the core this finds
+    packer = "compiled" if core().__name__ == NATIVE else "python"
+    if packer == "python":
+        Console().print(
+            "[yellow]the packer core runs as Python (not compiled from the current source): "
+            "`make .venv/.native` compiles it; figures are slower than the README's[/]"
+        )
     rows = []
     with tempfile.TemporaryDirectory(prefix="shipopt-bench-plan-") as tmp:
         if args.full_local:
@@ -147,7 +155,7 @@ def main() -> None:
                 )  # fmt: skip
                 Console().print(rows[-1])
     show("Batch plan: read, source, pack, rate, write", rows)
-    write("plan", "Batch plan throughput", rows, {"settings": vars(args)})
+    write("plan", "Batch plan throughput", rows, {"settings": vars(args), "packer_core": packer})
 
 
 if __name__ == "__main__":
